@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+#   make                 module (against KDIR) + vmxmon CLI
+#   make check           host unit tests + the emulated VT-x test suite
+#   make demo            boot the emulated machine and show vmxmon at work
+#   make clean
+#
+# KDIR defaults to the running kernel's build directory.
+
+KDIR	?= /lib/modules/$(shell uname -r)/build
+V	?= 0
+VM	:= tools/testing/vm
+
+all: module tools
+
+module:
+	@test -d "$(KDIR)" || { echo "vmxmon: no kernel build dir $(KDIR); install linux-headers-$$(uname -r) or set KDIR=" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) V=$(V) modules
+
+tools:
+	$(MAKE) -C tools/vmxmon
+
+unit:
+	$(MAKE) -C tools/testing/unit run
+
+# Everything the VM suite needs is installed and built by the runner itself.
+check:
+	$(VM)/check.sh
+
+demo:
+	$(VM)/run-vm.sh --mode demo
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
+		rm -rf *.o *.ko *.mod *.mod.c .*.cmd src/*.o src/.*.cmd arch/x86/vmx/*.o \
+		       arch/x86/vmx/.*.cmd Module.symvers modules.order .tmp_versions
+	$(MAKE) -C tools/vmxmon clean
+	$(MAKE) -C tools/testing/unit clean
+	$(MAKE) -C selftests clean
+	rm -rf build
+
+.PHONY: all module tools unit check demo clean

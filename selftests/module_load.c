@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The module loads into the booted Debian kernel, shows up live, and
+ * unloads without a trace, repeatedly.
+ */
+#include <sys/utsname.h>
+
+#include "kselftest_harness.h"
+#include "vmxmon_test.h"
+
+/* The vermagic string in the .ko's .modinfo section. */
+static int ko_vermagic(const char *path, char *out, size_t len)
+{
+	static const char key[] = "vermagic=";
+	static char buf[4 << 20];
+	FILE *f = fopen(path, "r");
+	size_t n, i;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	for (i = 0; i + sizeof(key) < n; i++) {
+		if (!memcmp(buf + i, key, sizeof(key) - 1)) {
+			snprintf(out, len, "%s", buf + i + sizeof(key) - 1);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int read_sysfs(const char *path, char *out, size_t len)
+{
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	if (!fgets(out, len, f)) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	return 0;
+}
+
+FIXTURE(unloaded) {
+};
+
+FIXTURE_SETUP(unloaded)
+{
+	if (vmxmon_loaded())
+		ASSERT_EQ(0, vmxmon_unload());
+}
+
+FIXTURE_TEARDOWN(unloaded)
+{
+	if (vmxmon_loaded())
+		vmxmon_unload();
+}
+
+/* Built for exactly the kernel that is running. */
+TEST_F(unloaded, vermagic_matches_running_kernel)
+{
+	struct utsname u;
+	char magic[256];
+
+	ASSERT_EQ(0, uname(&u));
+	ASSERT_EQ(0, ko_vermagic(vmxmon_ko_path(), magic, sizeof(magic)));
+	TH_LOG("kernel %s, module vermagic %s", u.release, magic);
+	ASSERT_EQ(0, strncmp(magic, u.release, strlen(u.release)));
+	ASSERT_EQ(' ', magic[strlen(u.release)]);
+}
+
+TEST_F(unloaded, load_then_unload)
+{
+	char state[32];
+
+	ASSERT_EQ(0, vmxmon_load(NULL));
+	ASSERT_EQ(0, read_sysfs("/sys/module/vmxmon/initstate", state,
+				sizeof(state)));
+	ASSERT_STREQ("live", state);
+	ASSERT_EQ(-EEXIST, vmxmon_load(NULL));
+	ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_FALSE(vmxmon_loaded());
+	ASSERT_NE(0, access(VMXMON_DEVICE, F_OK));
+	ASSERT_EQ(-ENOENT, vmxmon_unload());
+}
+
+TEST_F(unloaded, load_unload_cycles)
+{
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, vmxmon_load(NULL)) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, vmxmon_unload()) TH_LOG("cycle %d", i);
+	}
+	ASSERT_FALSE(vmxmon_loaded());
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmxmon: a thin VT-x hypervisor under the running Linux kernel.
+ *
+ * Module entry and exit.  The VMX code lives in arch/x86/; this file only
+ * orders the steps and unwinds them on failure.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+
+#include <vmxmon/vmxmon.h>
+
+static int __init vmxmon_init(void)
+{
+	int ret;
+
+	ret = vmxmon_dev_register();
+	if (ret) {
+		pr_err("cannot register /dev/vmxmon: %d\n", ret);
+		return ret;
+	}
+	pr_info("loaded\n");
+	return 0;
+}
+
+static void __exit vmxmon_exit(void)
+{
+	vmxmon_dev_unregister();
+	pr_info("unloaded\n");
+}
+
+module_init(vmxmon_init);
+module_exit(vmxmon_exit);
+
+MODULE_DESCRIPTION("Thin VT-x hypervisor that virtualizes the running kernel");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Host unit tests of the VM runner's verdict (tools/testing/vm/logcheck.c). */
+#define LOGCHECK_NO_MAIN
+#include "../vm/logcheck.c"
+#include "unit.h"
+
+static const char good_tests[] =
+	"vmxmon-vm: booted 6.1.0 on 2 cpu(s), mode test\n"
+	"TAP version 13\n1..2\n# selftests: vmxmon: a\n# ok 1 x\nok 1 a\n"
+	"not ok 2 b # exit=1\n3 passed, 1 failed, 0 skipped\r\n"
+	"VMXMON-RUN-END rc=1\n";
+
+static const char clean_kernel[] =
+	"[ 0.8] WARNING: CPU: 0 PID: 0 at xstate.c:606\n"
+	"[ 6.6] VMXMON-BASELINE-END\n[ 6.7] vmxmon: loaded\n";
+
+static int verdict(const char *tests, const char *kernel, const char *killed,
+		   struct lc_result *r)
+{
+	FILE *devnull = fopen("/dev/null", "w");
+	int fails;
+
+	lc_scan(r, tests, kernel, NULL);
+	fails = lc_verdict(r, killed, "t", devnull);
+	fclose(devnull);
+	return fails;
+}
+
+static void test_counts_guest_results(void)
+{
+	struct lc_result r;
+
+	/* The guest's one failure, plus none of the runner's three checks. */
+	EXPECT_EQ(1, verdict(good_tests, clean_kernel, NULL, &r));
+	EXPECT_EQ(2, r.plan);
+	EXPECT_EQ(2, r.results);
+	EXPECT_EQ(3, r.pass);
+	EXPECT_EQ(1, r.baseline_bad);
+	EXPECT_EQ(0, r.new_bad);
+}
+
+static void test_warn_after_marker_fails(void)
+{
+	static const char k[] =
+		"[ 6.6] VMXMON-BASELINE-END\n"
+		"[ 7.0] WARNING: CPU: 1 PID: 9 at vmxmon/src/main.c:20 vmxmon_init\n";
+	struct lc_result r;
+
+	EXPECT_EQ(2, verdict(good_tests, k, NULL, &r));
+	EXPECT_EQ(1, r.new_bad);
+}
+
+static void test_each_bad_pattern_is_caught(void)
+{
+	static const char * const lines[] = {
+		"BUG: kernel NULL pointer dereference, address: 0",
+		"Oops: 0000 [#1] PREEMPT SMP NOPTI",
+		"watchdog: BUG: soft lockup - CPU#1 stuck for 22s!",
+		"rcu: INFO: rcu_preempt self-detected stall on CPU",
+		"NMI watchdog: Watchdog detected hard LOCKUP on cpu 1",
+		"INFO: task insmod:99 blocked for more than 120 seconds.",
+		"Kernel panic - not syncing: Fatal exception",
+		"general protection fault, probably for non-canonical address",
+		"------------[ cut here ]------------",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		EXPECT_TRUE(lc_is_bad_line(lines[i]));
+	EXPECT_FALSE(lc_is_bad_line("vmxmon: loaded"));
+	EXPECT_FALSE(lc_is_bad_line("random: crng init done"));
+}
+
+static void test_missing_marker_fails(void)
+{
+	struct lc_result r;
+
+	EXPECT_EQ(2, verdict(good_tests, "[ 0.1] booting\n", NULL, &r));
+	EXPECT_FALSE(r.marker);
+}
+
+static void test_timeout_and_reboot_fail(void)
+{
+	static const char twice[] =
+		"vmxmon-vm: booted x\nvmxmon-vm: booted x\n"
+		"1..0\n0 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+	struct lc_result r;
+
+	EXPECT_EQ(2, verdict(good_tests, clean_kernel, "timeout", &r));
+	EXPECT_EQ(1, verdict(twice, clean_kernel, NULL, &r));
+	EXPECT_EQ(2, r.boots);
+}
+
+static void test_incomplete_plan_fails(void)
+{
+	static const char cut[] =
+		"vmxmon-vm: booted x\nTAP version 13\n1..3\nok 1 a\nok 2 b\n"
+		"2 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+	static const char no_summary[] =
+		"vmxmon-vm: booted x\n1..1\nok 1 a\nVMXMON-RUN-END rc=0\n";
+	static const char no_plan[] =
+		"vmxmon-vm: booted x\nok 1 a\n1 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+	struct lc_result r;
+
+	EXPECT_EQ(1, verdict(cut, clean_kernel, NULL, &r));
+	EXPECT_EQ(1, verdict(no_summary, clean_kernel, NULL, &r));
+	EXPECT_EQ(1, verdict(no_plan, clean_kernel, NULL, &r));
+	/* A nested plan ("# 1..5") is not the top-level one. */
+	EXPECT_EQ(1, verdict("# 1..1\nok 1 a\n1 passed, 0 failed\n", clean_kernel,
+			     NULL, &r) > 0);
+}
+
+static void test_not_ok_with_zero_failures_is_caught(void)
+{
+	static const char lying[] =
+		"vmxmon-vm: booted x\n1..1\nnot ok 1 a\n1 passed, 0 failed\n"
+		"VMXMON-RUN-END rc=0\n";
+	struct lc_result r;
+
+	EXPECT_EQ(1, verdict(lying, clean_kernel, NULL, &r));
+}
+
+int main(void)
+{
+	RUN(test_counts_guest_results);
+	RUN(test_warn_after_marker_fails);
+	RUN(test_each_bad_pattern_is_caught);
+	RUN(test_missing_marker_fails);
+	RUN(test_timeout_and_reboot_fail);
+	RUN(test_incomplete_plan_fails);
+	RUN(test_not_ok_with_zero_failures_is_caught);
+	return unit_done();
+}

@@ -1,0 +1,50 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The VM half of `make check`: one build, then the full suite on 2 emulated
+# CPUs plus smoke boots on 1 and 4, at most $VMXMON_JOBS (default: host
+# cores) at a time.  Bochs is single-threaded and its guest time counts
+# instructions, so parallel boots slow down in wall time only.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# Host unit tests first: they take seconds, the VM suite minutes.
+mkdir -p "$BUILD"
+make -s -C "$TOP/tools/testing/unit" run | tee "$BUILD/unit.log"
+unit_rc=${PIPESTATUS[0]}
+set -- $(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD/unit.log")
+upass=${1:-0} ufail=${2:-1}
+[ $unit_rc -ne 0 ] && [ "$ufail" = 0 ] && ufail=1
+
+"$VM_DIR/prepare.sh" || die "prepare failed"
+
+jobs=${VMXMON_JOBS:-$(nproc)}
+runs=${VMXMON_RUNS:-"2 1 4"}
+pids=()
+names=()
+for n in $runs; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	"$VM_DIR/run-vm.sh" --no-prepare --cpus "$n" "$@" >"$BUILD/check-$n.log" 2>&1 &
+	pids+=($!)
+	names+=("$n")
+done
+
+pass=0 fail=0 skip=0
+for i in "${!pids[@]}"; do
+	n=${names[$i]}
+	wait "${pids[$i]}"
+	rc=$?
+	cat "$BUILD/check-$n.log"
+	line=$(grep -E "^vm-${n}cpu: [0-9]+ passed, [0-9]+ failed" "$BUILD/check-$n.log" | tail -n1)
+	if [ -n "$line" ]; then
+		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
+		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + ${3:-0}))
+	fi
+	# A run that failed without a verdict line still counts as a failure.
+	[ $rc -ne 0 ] && [ -z "$line" ] && fail=$((fail + 1))
+done
+echo "vm: $pass passed, $fail failed, $skip skipped"
+pass=$((pass + upass)) fail=$((fail + ufail))
+echo "check: $pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]

@@ -1,0 +1,75 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Installs what the emulated test machine needs (Debian packages only) and
+# builds module, CLI and selftests against the kernel it boots, packed into
+# $BUILD/initrd.img next to $BUILD/vmlinuz.  Prints nothing on success but
+# progress on stderr.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# Kernel modules of the Debian kernel the tests use (paths under kernel/).
+GUEST_KMODS="arch/x86/kernel/msr.ko"
+
+need_pkgs $HOST_PKGS
+resolve_kver
+fetch_kernel
+fetch_kselftest
+mkdir -p "$BUILD"
+msg "kernel $KVER"
+
+# The boot image: the LZ4 re-wrap if it can be made, else Debian's vmlinuz.
+vmlinuz=$KROOT/boot/vmlinuz-$KVER
+fast=$CACHE/$KVER/vmlinuz-lz4
+if [ ! -f "$fast" ] && [ -x "$VM_DIR/lz4-kernel.sh" ] && [ -z "${VMXMON_STOCK_KERNEL:-}" ]; then
+	series=$(echo "$KVER" | cut -d. -f1,2)
+	need_pkgs "linux-source-$series"
+	msg "re-wrapping the kernel with an LZ4 decompressor (once per kernel)"
+	"$VM_DIR/lz4-kernel.sh" "$vmlinuz" "$KROOT/boot/config-$KVER" \
+		"/usr/src/linux-source-$series.tar.xz" "$CACHE/$KVER/lz4work" \
+		"$fast" >"$BUILD/lz4-kernel.log" 2>&1 ||
+		msg "LZ4 re-wrap failed (see $BUILD/lz4-kernel.log); booting the stock kernel"
+fi
+if [ -f "$fast" ] && [ -z "${VMXMON_STOCK_KERNEL:-}" ]; then
+	cp "$fast" "$BUILD/vmlinuz"
+else
+	cp "$vmlinuz" "$BUILD/vmlinuz"
+fi
+
+# Module, built in a copy so the work tree stays clean.
+msg "building vmxmon.ko"
+rm -rf "$BUILD/mod"
+mkdir -p "$BUILD/mod"
+cp -r "$TOP/Kbuild" "$TOP/src" "$TOP/arch" "$TOP/include" "$BUILD/mod/"
+make -s -C "$KDIR" M="$BUILD/mod" modules >"$BUILD/module-build.log" 2>&1 ||
+	{ cat "$BUILD/module-build.log" >&2; die "module build failed"; }
+grep -E 'warning:' "$BUILD/module-build.log" >&2 || true
+
+msg "building the CLI and selftests"
+make -s -C "$TOP/tools/vmxmon" STATIC=1 OUTPUT="$BUILD" >/dev/null
+make -s -C "$TOP/selftests" OUTPUT="$BUILD/selftests" KSFT_DIR="$KSFT_DIR" >/dev/null
+
+# The initramfs: busybox, /init, the module, the CLI, the selftests and the
+# few Debian modules the tests load, with a modules.dep for modprobe.
+root=$BUILD/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxmon,selftests}
+cp /bin/busybox "$root/bin/busybox"
+cp "$VM_DIR/init.sh" "$root/init"
+cp "$VM_DIR/demo.sh" "$root/demo.sh"
+cp "$BUILD/mod/vmxmon.ko" "$root/vmxmon/"
+cp "$BUILD/vmxmon" "$root/bin/vmxmon"
+cp -r "$BUILD/selftests/." "$root/selftests/"
+printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+mods=$root/lib/modules/$KVER
+for m in $GUEST_KMODS; do
+	mkdir -p "$mods/kernel/$(dirname "$m")"
+	cp "$KROOT/lib/modules/$KVER/kernel/$m" "$mods/kernel/$m"
+done
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	cp "$KROOT/lib/modules/$KVER/$f" "$mods/"
+done
+depmod -b "$root" "$KVER"
+(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | lz4 -l -9 -q >"$BUILD/initrd.img"
+echo "$KVER" >"$BUILD/kver"
+msg "initramfs $(du -h "$BUILD/initrd.img" | cut -f1)"

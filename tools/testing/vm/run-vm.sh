@@ -1,0 +1,161 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots the emulated VT-x machine with Debian's kernel and vmxmon, runs the
+# selftests (or the demo, or a shell), powers off and judges the logs.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+usage()
+{
+	cat <<EOT
+usage: $0 [options]
+  --cpus N          emulated CPUs: 1, 2 or 4 (default 2)
+  --backend B       auto, bochs, or qemu (nested KVM on Intel; default auto)
+  --mode M          test (default), demo, or shell (interactive console)
+  --filter GLOB     run only the selftests matching GLOB
+  --append STR      extra kernel command line
+  --model M         bochs CPU model (default corei7_skylake_x)
+  --timeout SEC     hard wall-clock limit (default 1500)
+  --name NAME       name of this run in the results (default vm-Ncpu)
+  --no-prepare      reuse the last build in $BUILD
+EOT
+	exit "${1:-0}"
+}
+
+cpus=2 backend=auto mode=test filter='*' append= model=corei7_skylake_x
+limit=1500 name= prepare=1
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cpus) cpus=$2; shift ;;
+	--backend) backend=$2; shift ;;
+	--mode) mode=$2; shift ;;
+	--filter) filter=$2; shift ;;
+	--append) append=$2; shift ;;
+	--model) model=$2; shift ;;
+	--timeout) limit=$2; shift ;;
+	--name) name=$2; shift ;;
+	--no-prepare) prepare= ;;
+	-h|--help) usage 0 ;;
+	*) echo "unknown option $1" >&2; usage 2 ;;
+	esac
+	shift
+done
+case $cpus in 1|2|4) ;; *) die "--cpus must be 1, 2 or 4" ;; esac
+case $mode in test|demo|shell) ;; *) die "--mode must be test, demo or shell" ;; esac
+[ "$backend" = auto ] && backend=$(detect_backend)
+name=${name:-vm-${cpus}cpu}
+
+[ -n "$prepare" ] && "$VM_DIR/prepare.sh"
+[ -f "$BUILD/initrd.img" ] || die "nothing built in $BUILD: run without --no-prepare"
+[ "$backend" = qemu ] && need_pkgs qemu-system-x86
+
+out=$BUILD/runs/$name
+rm -rf "$out"
+mkdir -p "$out"
+tests=$out/tests.log kernel=$out/kernel.log
+: >"$tests"
+: >"$kernel"
+
+# ttyS1 carries the kernel console so that printk never splits a result line.
+# tsc_early_khz matches bochs' ips (one TSC tick per instruction); idle=halt
+# avoids MWAIT stalls of emulated SMP (../shared/notes/emulated-vtx.md).
+cmdline="console=ttyS1,115200 quiet loglevel=4 panic=-1 cryptomgr.notests
+	 idle=halt vmxtest=$mode vmxtest_filter=$filter"
+[ "$backend" = bochs ] && cmdline="$cmdline tsc_early_khz=100000"
+cmdline=$(echo $cmdline $append)
+
+boot_bochs()
+{
+	local iso=$out/iso
+
+	mkdir -p "$iso"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/"
+	cp "$BUILD/vmlinuz" "$iso/vmlinuz"
+	cp "$BUILD/initrd.img" "$iso/initrd.img"
+	printf 'DEFAULT vmxmon\nPROMPT 0\nTIMEOUT 0\nLABEL vmxmon\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND %s\n' \
+		"$cmdline" >"$iso/isolinux.cfg"
+	xorriso -as mkisofs -quiet -o "$out/boot.iso" -b isolinux.bin -c boot.cat \
+		-no-emul-boot -boot-load-size 4 -boot-info-table "$iso" 2>/dev/null
+	rm -rf "$iso"
+
+	local com1="mode=file, dev=$tests"
+	[ "$mode" = shell ] && com1="mode=term, dev=$(tty)"
+	cat >"$out/bochsrc" <<EOT
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+memory: guest=256, host=256
+cpu: model=$model, count=$cpus, ips=100000000, quantum=32, reset_on_triple_fault=0, ignore_bad_msrs=1
+clock: sync=none, time0=local
+ata0-master: type=cdrom, path=$out/boot.iso, status=inserted
+boot: cdrom
+display_library: rfb, options="timeout=0"
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+com1: enabled=1, $com1
+com2: enabled=1, mode=file, dev=$kernel
+log: $out/bochs.log
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+EOT
+	echo c >"$out/bochs.rc"
+	# A network namespace of its own: rfb's port 5900 never collides.
+	unshare -n bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc" \
+		</dev/null >"$out/emulator.out" 2>&1
+}
+
+boot_qemu()
+{
+	local s1="file:$tests"
+
+	[ "$mode" = shell ] && s1=mon:stdio
+	qemu-system-x86_64 -accel kvm -cpu host -smp "$cpus" -m 512 \
+		-kernel "$BUILD/vmlinuz" -initrd "$BUILD/initrd.img" \
+		-append "$cmdline" -display none -no-reboot \
+		-serial "$s1" -serial "file:$kernel" </dev/null >"$out/emulator.out" 2>&1
+}
+
+msg "$name: booting $(cat "$BUILD/kver") on $backend, $cpus cpu(s), mode $mode"
+start=$(date +%s)
+if [ "$mode" = shell ]; then
+	"boot_$backend" || true
+	exit 0
+fi
+
+set -m		# the emulator gets a process group of its own to kill
+"boot_$backend" &
+pid=$!
+set +m
+[ "$mode" = demo ] && { tail -n +1 -f "$tests" & tailpid=$!; }
+verdict=
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 2
+	if [ $(($(date +%s) - start)) -ge "$limit" ]; then
+		verdict=timeout
+	elif grep -q 'Kernel panic' "$kernel"; then
+		verdict=panic
+	elif [ "$(grep -c '^vmxmon-vm: booted' "$tests")" -gt 1 ]; then
+		verdict=reboot
+	fi
+	if [ -n "$verdict" ]; then
+		kill -TERM -- -"$pid" 2>/dev/null || true
+		break
+	fi
+done
+wait "$pid" 2>/dev/null || true
+[ -n "${tailpid:-}" ] && { sleep 1; kill "$tailpid" 2>/dev/null; }
+msg "$name: guest ran $(($(date +%s) - start)) s${verdict:+ ($verdict)}"
+
+make -s -C "$VM_DIR" logcheck >/dev/null
+rc=0
+"$VM_DIR/logcheck" --name "$name" ${verdict:+--killed "$verdict"} \
+	"$tests" "$kernel" >"$out/result" || rc=$?
+[ "$mode" = test ] && cat "$tests"
+cat "$out/result"
+if [ $rc -ne 0 ]; then
+	echo "# $name: kernel log: $kernel" >&2
+	echo "# $name: emulator log tail:" >&2
+	tail -n 15 "$out/bochs.log" "$out/emulator.out" 2>/dev/null | sed 's/^/#   /' >&2
+fi
+exit $rc
