@@ -6,6 +6,7 @@
 # instructions, so parallel boots slow down in wall time only.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+extra=("$@")	# passed on to every run-vm.sh
 
 # Host unit tests first: they take seconds, the VM suite minutes.
 mkdir -p "$BUILD"
@@ -25,7 +26,7 @@ for n in $runs; do
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
 	done
-	"$VM_DIR/run-vm.sh" --no-prepare --cpus "$n" "$@" >"$BUILD/check-$n.log" 2>&1 &
+	"$VM_DIR/run-vm.sh" --no-prepare --cpus "$n" "${extra[@]}" >"$BUILD/check-$n.log" 2>&1 &
 	pids+=($!)
 	names+=("$n")
 done
@@ -38,7 +39,7 @@ for i in "${!pids[@]}"; do
 	cat "$BUILD/check-$n.log"
 	line=$(grep -E "^vm-${n}cpu: [0-9]+ passed, [0-9]+ failed" "$BUILD/check-$n.log" | tail -n1)
 	if [ -n "$line" ]; then
-		set -- $(echo "$line" | sed 's/[^0-9 ]//g')
+		set -- $(echo "${line#*: }" | sed 's/[^0-9 ]//g')
 		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + ${3:-0}))
 	fi
 	# A run that failed without a verdict line still counts as a failure.
