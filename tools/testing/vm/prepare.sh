@@ -39,7 +39,9 @@ fi
 msg "building vmxmon.ko"
 rm -rf "$BUILD/mod"
 mkdir -p "$BUILD/mod"
-cp -r "$TOP/Kbuild" "$TOP/src" "$TOP/arch" "$TOP/include" "$BUILD/mod/"
+for d in Kbuild src arch include; do
+	[ -e "$TOP/$d" ] && cp -r "$TOP/$d" "$BUILD/mod/"
+done
 make -s -C "$KDIR" M="$BUILD/mod" modules >"$BUILD/module-build.log" 2>&1 ||
 	{ cat "$BUILD/module-build.log" >&2; die "module build failed"; }
 grep -E 'warning:' "$BUILD/module-build.log" >&2 || true
