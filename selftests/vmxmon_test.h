@@ -8,6 +8,7 @@
 #define VMXMON_TEST_H
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -60,6 +61,45 @@ static inline int vmxmon_ensure_loaded(void)
 		return 0;
 	ret = vmxmon_load(NULL);
 	return ret == -EEXIST ? 0 : ret;
+}
+
+/* Pins the calling thread to @cpu; returns 0 or -errno. */
+static inline int vmxmon_pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
+}
+
+/*
+ * Exit counts of @reason (a name from VMXMON_EXIT_REASONS) for every CPU,
+ * from /sys/kernel/debug/vmxmon/exits.  Returns 0 or -errno.
+ */
+static inline int vmxmon_exit_counts(const char *reason, unsigned long long *counts,
+				     int ncpus)
+{
+	FILE *f = fopen("/sys/kernel/debug/vmxmon/exits", "r");
+	unsigned long long n;
+	char name[64];
+	int cpu;
+
+	if (!f)
+		return -errno;
+	memset(counts, 0, sizeof(*counts) * ncpus);
+	while (fscanf(f, "%d %63s %llu", &cpu, name, &n) == 3)
+		if (cpu >= 0 && cpu < ncpus && !strcmp(name, reason))
+			counts[cpu] = n;
+	fclose(f);
+	return 0;
+}
+
+static inline void vmxmon_cpuid(unsigned int leaf, unsigned int *regs)
+{
+	asm volatile("cpuid"
+		     : "=a" (regs[0]), "=b" (regs[1]), "=c" (regs[2]), "=d" (regs[3])
+		     : "a" (leaf), "c" (0));
 }
 
 #endif /* VMXMON_TEST_H */

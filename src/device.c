@@ -18,6 +18,8 @@ static long vmxmon_get_info(void __user *uarg)
 	struct vmxmon_info info = {
 		.abi_version = VMXMON_ABI_VERSION,
 		.nr_cpus_online = num_online_cpus(),
+		.nr_cpus_virt = vmxmon_nr_cpus_virt(),
+		.caps = VMXMON_CAP_HYPERVISOR,
 	};
 
 	if (copy_to_user(uarg, &info, sizeof(info)))

@@ -17,19 +17,26 @@ static int __init vmxmon_init(void)
 {
 	int ret;
 
+	ret = vmxmon_vmx_init();
+	if (ret)
+		return ret;
+	vmxmon_stats_init();
 	ret = vmxmon_dev_register();
 	if (ret) {
 		pr_err("cannot register /dev/vmxmon: %d\n", ret);
+		vmxmon_stats_exit();
+		vmxmon_vmx_exit();
 		return ret;
 	}
-	pr_info("loaded\n");
 	return 0;
 }
 
 static void __exit vmxmon_exit(void)
 {
 	vmxmon_dev_unregister();
-	pr_info("unloaded\n");
+	vmxmon_stats_exit();
+	vmxmon_vmx_exit();
+	pr_info("unloaded: every CPU left VMX\n");
 }
 
 module_init(vmxmon_init);

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One CPU into and out of VMX operation (SDM 24.11.5, 31; seed book
+ * §2.3-§2.4): VMXON, VMCLEAR, VMPTRLD, VMLAUNCH; and the way back, which
+ * must leave every register as the guest last had it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/percpu.h>
+#include <linux/printk.h>
+#include <linux/smp.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/special_insns.h>
+
+#include "vmcs.h"
+#include "vmx.h"
+
+DEFINE_PER_CPU(struct vmxmon_cpu *, vmxmon_cpu);
+
+/* CR4 writes that bypass Linux's shadow of CR4: the guest never sees VMXE. */
+static __always_inline void write_cr4_raw(unsigned long cr4)
+{
+	asm volatile("mov %0, %%cr4" : : "r" (cr4) : "memory");
+}
+
+/*
+ * VMLAUNCH with the guest resuming right after it, on this very stack
+ * (seed 001: guest RSP/RIP are "here").  VM entry changes no general
+ * register, so success returns the 0 put in EAX before; VMfail returns 1;
+ * a VM-entry failure exit comes back through the leave path with a
+ * negative errno in EAX.
+ */
+static noinline int vmxmon_launch(void)
+{
+	int ret;
+
+	asm volatile("pushf\n\t"
+		     "pop %%rax\n\t"
+		     "vmwrite %%rax, %[rflags]\n\t"
+		     "vmwrite %%rsp, %[rsp]\n\t"
+		     "lea 1f(%%rip), %%rax\n\t"
+		     "vmwrite %%rax, %[rip]\n\t"
+		     "xor %%eax, %%eax\n\t"
+		     "vmlaunch\n\t"
+		     "mov $1, %%eax\n\t"
+		     "1:"
+		     : "=&a" (ret)
+		     : [rflags] "r" ((unsigned long)GUEST_RFLAGS),
+		       [rsp] "r" ((unsigned long)GUEST_RSP),
+		       [rip] "r" ((unsigned long)GUEST_RIP)
+		     : "cc", "memory");
+	return ret;
+}
+
+/* Drop what the TLBs may hold for this VPID and the EPT (SDM 29.4.3). */
+static void flush_guest_tlb(struct vmxmon_cpu *vc)
+{
+	if (vmxmon_cfg.invept_single)
+		vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmxmon_cfg.eptp);
+	else
+		vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	if (vmxmon_cfg.invvpid_single)
+		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vc->vpid, 0);
+	else
+		vmx_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0, 0);
+}
+
+/* Runs on vc->cpu with interrupts off; on success Linux runs as a guest. */
+int vmxmon_cpu_enter(struct vmxmon_cpu *vc)
+{
+	unsigned long cr4 = native_read_cr4();
+	int ret;
+
+	ret = vmxmon_cpu_check();
+	if (ret)
+		return ret;
+
+	/* SDM 24.11.5, seed book §2.3.3: revision ID first, VMXE, VMXON. */
+	*(u32 *)vc->vmxon = vmxmon_cfg.revision_id;
+	*(u32 *)vc->vmcs = vmxmon_cfg.revision_id;
+	write_cr4_raw(cr4 | X86_CR4_VMXE);
+	if (vmx_on(vc->vmxon_pa)) {
+		write_cr4_raw(cr4);
+		pr_err("CPU %d: VMXON failed\n", vc->cpu);
+		return -EIO;
+	}
+	flush_guest_tlb(vc);
+	if (vmcs_clear(vc->vmcs_pa) || vmcs_load(vc->vmcs_pa)) {
+		pr_err("CPU %d: VMCLEAR/VMPTRLD failed\n", vc->cpu);
+		ret = -EIO;
+		goto off;
+	}
+	ret = vmxmon_vmcs_setup(vc);
+	if (ret)
+		goto clear;
+
+	this_cpu_write(vmxmon_cpu, vc);
+	vc->state = VMXMON_CPU_GUEST;
+	vc->launching = true;
+	ret = vmxmon_launch();
+	vc->launching = false;
+	if (!ret)
+		return 0;		/* VMX non-root from here on */
+	if (ret < 0)
+		return ret;		/* entry failed; already out of VMX */
+
+	vc->state = VMXMON_CPU_OFF;
+	pr_err("CPU %d: VMLAUNCH failed: VM-instruction error %u (%s)\n",
+	       vc->cpu, vmcs_read32(VM_INSTRUCTION_ERROR),
+	       vmxmon_insn_error_name(vmcs_read32(VM_INSTRUCTION_ERROR)));
+	ret = -EIO;
+clear:
+	vmcs_clear(vc->vmcs_pa);
+off:
+	vmx_off();
+	write_cr4_raw(cr4);
+	return ret;
+}
+
+/* Runs on vc->cpu with interrupts off: ask the hypervisor to let go. */
+void vmxmon_cpu_leave(struct vmxmon_cpu *vc)
+{
+	if (vc->state != VMXMON_CPU_GUEST)
+		return;
+	asm volatile("vmcall"
+		     : : "a" (VMXMON_VMCALL_LEAVE), "d" (vmxmon_cfg.leave_key)
+		     : "cc", "memory");
+}
+
+/*
+ * In root mode: turn VMX off on this CPU and make the real registers what
+ * the guest had, so that entry.S can IRET to @rip in the guest's context.
+ * A VM exit loaded host values into these (SDM 28.5) or clobbered them:
+ * GDTR/IDTR limits to 0xffff, TR's limit to 0x67 (SDM 28.5.2), DR7 to
+ * 0x400 and DEBUGCTL to 0 (SDM 28.3.1).
+ */
+enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
+					   struct vmxmon_regs *regs,
+					   unsigned long rip)
+{
+	struct desc_ptr gdt = {
+		.size = vmcs_read32(GUEST_GDTR_LIMIT),
+		.address = vmcs_readl(GUEST_GDTR_BASE),
+	};
+	struct desc_ptr idt = {
+		.size = vmcs_read32(GUEST_IDTR_LIMIT),
+		.address = vmcs_readl(GUEST_IDTR_BASE),
+	};
+	/* VMXE as the guest last set it through the read shadow. */
+	unsigned long cr4 = (vmcs_readl(GUEST_CR4) & ~X86_CR4_VMXE) |
+			    (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_VMXE);
+	unsigned long cr3 = vmcs_readl(GUEST_CR3);
+	unsigned long dr7 = vmcs_readl(GUEST_DR7);
+	u64 debugctl = vmcs_read64(GUEST_IA32_DEBUGCTL);
+	u64 efer = vmcs_read64(GUEST_IA32_EFER), pat = vmcs_read64(GUEST_IA32_PAT);
+	unsigned long fs_base = vmcs_readl(GUEST_FS_BASE);
+	unsigned long gs_base = vmcs_readl(GUEST_GS_BASE);
+	u32 sysenter_cs = vmcs_read32(GUEST_SYSENTER_CS);
+	unsigned long sysenter_esp = vmcs_readl(GUEST_SYSENTER_ESP);
+	unsigned long sysenter_eip = vmcs_readl(GUEST_SYSENTER_EIP);
+	u64 cur;
+
+	regs->rip = rip;
+	regs->cs = vmcs_read16(GUEST_CS_SELECTOR);
+	regs->rflags = vmcs_readl(GUEST_RFLAGS);
+	regs->rsp = vmcs_readl(GUEST_RSP);
+	regs->ss = vmcs_read16(GUEST_SS_SELECTOR);
+
+	flush_guest_tlb(vc);
+	vmcs_clear(vc->vmcs_pa);
+	vmx_off();
+
+	/*
+	 * Root mode ran with VPID 0, as Linux will now: flush all of VPID 0,
+	 * globals too, by toggling CR4.PGE (SDM 4.10.4.1), since Linux's own
+	 * flushes went to its VPID while it was a guest.
+	 */
+	write_cr4_raw(cr4 ^ X86_CR4_PGE);
+	write_cr4_raw(cr4);
+	native_write_cr3(cr3);
+	native_load_gdt(&gdt);
+	native_load_idt(&idt);
+	force_reload_TR();
+
+	rdmsrl(MSR_EFER, cur);
+	if (cur != efer)
+		wrmsrl(MSR_EFER, efer);
+	wrmsrl(MSR_IA32_CR_PAT, pat);
+	wrmsrl(MSR_FS_BASE, fs_base);
+	wrmsrl(MSR_GS_BASE, gs_base);
+	wrmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
+	wrmsrl(MSR_IA32_SYSENTER_ESP, sysenter_esp);
+	wrmsrl(MSR_IA32_SYSENTER_EIP, sysenter_eip);
+	wrmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
+	native_set_debugreg(7, dr7);
+
+	vc->state = VMXMON_CPU_OFF;
+	return VMXMON_LEAVE;
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-exit dispatch (seed book §3.10): one handler per basic exit reason,
+ * counted per CPU.  Handlers for a subject live with it (exit_cr.c,
+ * exit_msr.c, ept.c); this file has those for what VMX forces on every
+ * hypervisor (SDM 26.1.2): CPUID, GETSEC, INVD, XSETBV, the VMX
+ * instructions, triple fault, INIT and SIPI, and failed VM entries.
+ *
+ * Everything here runs in VMX root mode, with interrupts off, while the
+ * guest may have been anywhere (holding any lock, in the idle loop, in an
+ * NMI): so no locks and no direct console output.
+ */
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <linux/reboot.h>
+#include <asm/debugreg.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+#include "vmcs.h"
+#include "vmx.h"
+
+#define NAME_ENTRY(nr, name)	[nr] = #name,
+static const char * const exit_names[VMXMON_NR_EXIT_REASONS] = {
+	VMXMON_EXIT_REASONS(NAME_ENTRY)
+};
+
+const char *vmxmon_exit_reason_name(u32 reason)
+{
+	reason &= 0xffff;
+	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
+		return exit_names[reason];
+	return "UNKNOWN";
+}
+
+/* VM-instruction error numbers (SDM 31.4, seed book §2.6.3). */
+static const char * const insn_errors[] = {
+	[1] = "VMCALL in VMX root operation",
+	[2] = "VMCLEAR with invalid physical address",
+	[3] = "VMCLEAR with VMXON pointer",
+	[4] = "VMLAUNCH with non-clear VMCS",
+	[5] = "VMRESUME with non-launched VMCS",
+	[6] = "VMRESUME after VMXOFF",
+	[7] = "VM entry with invalid control field(s)",
+	[8] = "VM entry with invalid host-state field(s)",
+	[9] = "VMPTRLD with invalid physical address",
+	[10] = "VMPTRLD with VMXON pointer",
+	[11] = "VMPTRLD with incorrect VMCS revision identifier",
+	[12] = "VMREAD/VMWRITE from/to unsupported VMCS component",
+	[13] = "VMWRITE to read-only VMCS component",
+	[15] = "VMXON executed in VMX root operation",
+	[16] = "VM entry with invalid executive-VMCS pointer",
+	[17] = "VM entry with non-launched executive VMCS",
+	[18] = "VM entry with executive-VMCS pointer not VMXON pointer",
+	[19] = "VMCALL with non-clear VMCS",
+	[20] = "VMCALL with invalid VM-exit control fields",
+	[22] = "VMCALL with incorrect MSEG revision identifier",
+	[23] = "VMXOFF under dual-monitor treatment of SMIs and SMM",
+	[24] = "VMCALL with invalid SMM-monitor features",
+	[25] = "VM entry with invalid VM-execution control fields in executive VMCS",
+	[26] = "VM entry with events blocked by MOV SS",
+	[28] = "Invalid operand to INVEPT/INVVPID",
+};
+
+const char *vmxmon_insn_error_name(u32 error)
+{
+	if (error < ARRAY_SIZE(insn_errors) && insn_errors[error])
+		return insn_errors[error];
+	return "unknown";
+}
+
+/* Console output is deferred to the guest: the guest may hold its locks. */
+void vmxmon_root_log(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	vprintk_emit(0, LOGLEVEL_SCHED, NULL, fmt, args);
+	va_end(args);
+}
+
+#define root_err(fmt, ...) \
+	vmxmon_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: " fmt, \
+			smp_processor_id(), ##__VA_ARGS__)
+
+/*
+ * Past the exiting instruction, as the CPU would have gone on: STI/MOV-SS
+ * blocking ends, and a single-step trap is still owed (SDM 26.3.1.5).
+ */
+void vmxmon_skip_instruction(void)
+{
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
+		    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF)
+		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | DR_STEP);
+}
+
+/* Event injection on the next VM entry (SDM 24.8.3, 27.6). */
+void vmxmon_inject_exception(unsigned int vector, bool has_error, u32 error)
+{
+	u32 info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION | vector;
+
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_CODE_MASK;
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+/*
+ * Nothing sane to do in VMX: leave it on this CPU and let the guest
+ * re-execute the instruction natively.  At launch, vmxmon_launch()
+ * returns -EIO instead.
+ */
+enum vmxmon_exit_action vmxmon_abort(struct vmxmon_cpu *vc,
+				     struct vmxmon_regs *regs, const char *why)
+{
+	u32 reason = vmcs_read32(VM_EXIT_REASON);
+
+	root_err("%s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx; leaving VMX on this CPU\n",
+		 why, reason & 0xffff, vmxmon_exit_reason_name(reason),
+		 reason & VMX_EXIT_REASONS_FAILED_VMENTRY ? ", VM-entry failure" : "",
+		 vmcs_readl(EXIT_QUALIFICATION), vmcs_readl(GUEST_RIP));
+	vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
+	if (vc->launching)
+		regs->rax = -EIO;
+	else
+		vc->state = VMXMON_CPU_ABORTED;
+	return VMXMON_LEAVE;
+}
+
+/* SDM 26.1.2: VMX instructions always exit; as without VMX, #UD. */
+static enum vmxmon_exit_action handle_ud(struct vmxmon_cpu *vc,
+					 struct vmxmon_regs *regs)
+{
+	vmxmon_inject_exception(X86_TRAP_UD, false, 0);
+	return VMXMON_RESUME;
+}
+
+static enum vmxmon_exit_action handle_cpuid(struct vmxmon_cpu *vc,
+					    struct vmxmon_regs *regs)
+{
+	unsigned int eax = regs->rax, ebx, ecx = regs->rcx, edx;
+
+	native_cpuid(&eax, &ebx, &ecx, &edx);
+	regs->rax = eax;
+	regs->rbx = ebx;
+	regs->rcx = ecx;
+	regs->rdx = edx;
+	vmxmon_skip_instruction();
+	return VMXMON_RESUME;
+}
+
+/* INVD would drop dirty lines the host owns too: write them back instead. */
+static enum vmxmon_exit_action handle_invd(struct vmxmon_cpu *vc,
+					   struct vmxmon_regs *regs)
+{
+	wbinvd();
+	vmxmon_skip_instruction();
+	return VMXMON_RESUME;
+}
+
+/* The checks XSETBV itself makes (SDM Vol. 2C "XSETBV"), then XSETBV. */
+static bool xcr0_valid(u32 index, u64 xcr0)
+{
+	unsigned int eax, ebx, ecx, edx;
+	u64 supported;
+
+	if (index != XCR_XFEATURE_ENABLED_MASK)
+		return false;
+	cpuid_count(XSTATE_CPUID, 0, &eax, &ebx, &ecx, &edx);
+	supported = eax | ((u64)edx << 32);
+	if ((xcr0 & ~supported) || !(xcr0 & XFEATURE_MASK_FP))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (!!(xcr0 & XFEATURE_MASK_BNDREGS) != !!(xcr0 & XFEATURE_MASK_BNDCSR))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	     !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	return true;
+}
+
+static enum vmxmon_exit_action handle_xsetbv(struct vmxmon_cpu *vc,
+					     struct vmxmon_regs *regs)
+{
+	u64 value = (u32)regs->rax | (regs->rdx << 32);
+
+	if (!xcr0_valid(regs->rcx, value)) {
+		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXMON_RESUME;
+	}
+	xsetbv(regs->rcx, value);
+	vmxmon_skip_instruction();
+	return VMXMON_RESUME;
+}
+
+/* vmxmon's own VMCALL: ring 0 (CPL is SS.DPL, SDM 24.4.1) and the key. */
+static enum vmxmon_exit_action handle_vmcall(struct vmxmon_cpu *vc,
+					     struct vmxmon_regs *regs)
+{
+	u32 ss_ar = vmcs_read32(GUEST_SS_AR_BYTES);
+
+	if (((ss_ar >> 5) & 3) == 0 && regs->rax == VMXMON_VMCALL_LEAVE &&
+	    regs->rdx == vmxmon_cfg.leave_key)
+		return vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP) +
+					  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	return handle_ud(vc, regs);
+}
+
+/* A real CPU would shut down; the machine resets (SDM 28.2.1). */
+static enum vmxmon_exit_action handle_triple_fault(struct vmxmon_cpu *vc,
+						   struct vmxmon_regs *regs)
+{
+	root_err("guest triple fault at RIP %#lx, CR3 %#lx: resetting the machine\n",
+		 vmcs_readl(GUEST_RIP), vmcs_readl(GUEST_CR3));
+	emergency_restart();
+	return VMXMON_RESUME;
+}
+
+/*
+ * INIT is not blocked in non-root mode and exits instead (SDM 26.2).
+ * CPUs that go offline leave VMX first, so an INIT here is unexpected:
+ * give the CPU back rather than emulate wait-for-SIPI.
+ */
+static enum vmxmon_exit_action handle_init(struct vmxmon_cpu *vc,
+					   struct vmxmon_regs *regs)
+{
+	return vmxmon_abort(vc, regs, "INIT signal");
+}
+
+/* Only in wait-for-SIPI, which vmxmon never enters: ignore it. */
+static enum vmxmon_exit_action handle_sipi(struct vmxmon_cpu *vc,
+					   struct vmxmon_regs *regs)
+{
+	return VMXMON_RESUME;
+}
+
+static const vmxmon_exit_handler_t handlers[VMXMON_NR_EXIT_REASONS] = {
+	[VMXMON_EXIT_TRIPLE_FAULT]	= handle_triple_fault,
+	[VMXMON_EXIT_INIT_SIGNAL]	= handle_init,
+	[VMXMON_EXIT_SIPI_SIGNAL]	= handle_sipi,
+	[VMXMON_EXIT_CPUID]		= handle_cpuid,
+	[VMXMON_EXIT_GETSEC]		= handle_ud,
+	[VMXMON_EXIT_INVD]		= handle_invd,
+	[VMXMON_EXIT_VMCALL]		= handle_vmcall,
+	[VMXMON_EXIT_VMCLEAR]		= handle_ud,
+	[VMXMON_EXIT_VMLAUNCH]		= handle_ud,
+	[VMXMON_EXIT_VMPTRLD]		= handle_ud,
+	[VMXMON_EXIT_VMPTRST]		= handle_ud,
+	[VMXMON_EXIT_VMREAD]		= handle_ud,
+	[VMXMON_EXIT_VMRESUME]		= handle_ud,
+	[VMXMON_EXIT_VMWRITE]		= handle_ud,
+	[VMXMON_EXIT_VMXOFF]		= handle_ud,
+	[VMXMON_EXIT_VMXON]		= handle_ud,
+	[VMXMON_EXIT_CR_ACCESS]		= vmxmon_handle_cr,
+	[VMXMON_EXIT_MSR_READ]		= vmxmon_handle_rdmsr,
+	[VMXMON_EXIT_MSR_WRITE]		= vmxmon_handle_wrmsr,
+	[VMXMON_EXIT_EPT_VIOLATION]	= vmxmon_handle_ept_violation,
+	[VMXMON_EXIT_EPT_MISCONFIG]	= vmxmon_handle_ept_misconfig,
+	[VMXMON_EXIT_INVEPT]		= handle_ud,
+	[VMXMON_EXIT_INVVPID]		= handle_ud,
+	[VMXMON_EXIT_VMFUNC]		= handle_ud,
+	[VMXMON_EXIT_XSETBV]		= handle_xsetbv,
+};
+
+/* Called by entry.S; returns VMXMON_RESUME or VMXMON_LEAVE. */
+int vmxmon_handle_exit(struct vmxmon_regs *regs)
+{
+	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	u32 reason = vmcs_read32(VM_EXIT_REASON);
+	u16 basic = reason & 0xffff;
+
+	if (basic < VMXMON_NR_EXIT_REASONS)
+		WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
+	else
+		WRITE_ONCE(vc->exits_other, vc->exits_other + 1);
+
+	/* SDM 27.8: the guest state was not loaded; its fields say why. */
+	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
+		return vmxmon_abort(vc, regs, "VM entry failed");
+	if (basic < VMXMON_NR_EXIT_REASONS && handlers[basic])
+		return handlers[basic](vc, regs);
+	return vmxmon_abort(vc, regs, "unhandled VM exit");
+}
+
+/* VMRESUME itself failed (VMfailValid): name the error, then leave. */
+void vmxmon_resume_failed(struct vmxmon_regs *regs)
+{
+	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
+
+	root_err("VMRESUME failed: VM-instruction error %u (%s); leaving VMX on this CPU\n",
+		 err, vmxmon_insn_error_name(err));
+	vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
+	vc->state = VMXMON_CPU_ABORTED;
+}

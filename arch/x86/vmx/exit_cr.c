@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Control-register access exits (SDM 26.1.3, exit qualification in SDM
+ * Table 28-3; seed book §3.10.1.10).  vmxmon owns only CR4.VMXE, so MOV to
+ * CR4 exits only when the guest writes a VMXE differing from the read
+ * shadow (e.g. kvm_intel enabling VMX); MOV to/from CR3 exits only when the
+ * CPU forces CR3 exiting on.
+ */
+#include <asm/processor-flags.h>
+#include <asm/traps.h>
+
+#include "controls.h"
+#include "vmcs.h"
+#include "vmx.h"
+
+#define CR_QUAL_CR(q)		((q) & 0xf)
+#define CR_QUAL_TYPE(q)		(((q) >> 4) & 3)
+#define CR_QUAL_GPR(q)		(((q) >> 8) & 0xf)
+#define CR_TYPE_MOV_TO		0
+#define CR_TYPE_MOV_FROM	1
+
+#define CR3_NOFLUSH		BIT_ULL(63)
+
+/* General register n of the instruction encoding; RSP lives in the VMCS. */
+static unsigned long *gpr(struct vmxmon_regs *regs, unsigned int n)
+{
+	unsigned long *map[16] = {
+		&regs->rax, &regs->rcx, &regs->rdx, &regs->rbx, NULL,
+		&regs->rbp, &regs->rsi, &regs->rdi, &regs->r8, &regs->r9,
+		&regs->r10, &regs->r11, &regs->r12, &regs->r13, &regs->r14,
+		&regs->r15,
+	};
+
+	return map[n];
+}
+
+static unsigned long read_gpr(struct vmxmon_regs *regs, unsigned int n)
+{
+	return n == 4 ? vmcs_readl(GUEST_RSP) : *gpr(regs, n);
+}
+
+static void write_gpr(struct vmxmon_regs *regs, unsigned int n,
+		      unsigned long v)
+{
+	if (n == 4)
+		vmcs_writel(GUEST_RSP, v);
+	else
+		*gpr(regs, n) = v;
+}
+
+/* Flush this VPID's translations as MOV to CR3/CR4 would have (SDM 4.10.4.1). */
+static void flush_vpid(struct vmxmon_cpu *vc, bool globals)
+{
+	if (!vmxmon_cfg.invvpid_single)
+		vmx_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0, 0);
+	else if (globals)
+		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vc->vpid, 0);
+	else
+		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_NON_GLOBAL, vc->vpid, 0);
+}
+
+/*
+ * The guest's CR4 is its value with VMXE forced on underneath; the read
+ * shadow keeps the VMXE the guest believes in.  Bits outside what VMX
+ * allows would #GP on bare metal too.
+ */
+static bool mov_to_cr4(struct vmxmon_cpu *vc, unsigned long val)
+{
+	if (vmxmon_cr_violations(val | X86_CR4_VMXE, vmxmon_cfg.cr4_fixed0,
+				 vmxmon_cfg.cr4_fixed1))
+		return false;
+	vmcs_writel(GUEST_CR4, val | X86_CR4_VMXE);
+	vmcs_writel(CR4_READ_SHADOW, val);
+	flush_vpid(vc, true);
+	return true;
+}
+
+static void mov_to_cr3(struct vmxmon_cpu *vc, unsigned long val)
+{
+	vmcs_writel(GUEST_CR3, val & ~CR3_NOFLUSH);
+	if (!(val & CR3_NOFLUSH))
+		flush_vpid(vc, false);
+}
+
+enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
+					 struct vmxmon_regs *regs)
+{
+	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
+	unsigned int cr = CR_QUAL_CR(q), reg = CR_QUAL_GPR(q);
+
+	switch (CR_QUAL_TYPE(q)) {
+	case CR_TYPE_MOV_TO:
+		if (cr == 4) {
+			if (!mov_to_cr4(vc, read_gpr(regs, reg))) {
+				vmxmon_inject_exception(X86_TRAP_GP, true, 0);
+				return VMXMON_RESUME;
+			}
+			break;
+		}
+		if (cr == 3) {
+			mov_to_cr3(vc, read_gpr(regs, reg));
+			break;
+		}
+		return vmxmon_abort(vc, regs, "unexpected MOV to CR");
+	case CR_TYPE_MOV_FROM:
+		if (cr != 3)
+			return vmxmon_abort(vc, regs, "unexpected MOV from CR");
+		write_gpr(regs, reg, vmcs_readl(GUEST_CR3));
+		break;
+	default:
+		/* CLTS and LMSW touch CR0, which vmxmon does not mask. */
+		return vmxmon_abort(vc, regs, "unexpected CLTS/LMSW exit");
+	}
+	vmxmon_skip_instruction();
+	return VMXMON_RESUME;
+}

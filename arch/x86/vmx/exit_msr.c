@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * RDMSR/WRMSR exits (SDM 26.1.3).  With the MSR bitmap empty only MSRs
+ * outside the bitmap's two ranges exit (SDM 25.1.3); each access is
+ * performed on the guest's behalf with the same result, #GP included.
+ * MSRs that VMX switches on entry and exit live in the VMCS while the
+ * guest runs, so the guest's view of them is read and written there.
+ */
+#include <linux/kernel.h>
+#include <asm/msr.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+#include "vmcs.h"
+#include "vmx.h"
+
+struct switched_msr {
+	u32 msr;
+	unsigned long field;
+	bool (*valid)(u64 old, u64 val);
+};
+
+static bool any_value(u64 old, u64 val)
+{
+	return true;
+}
+
+/* Linear addresses must be canonical (SDM Vol. 4, per MSR). */
+static bool canonical(u64 old, u64 val)
+{
+	return __is_canonical_address(val, boot_cpu_data.x86_virt_bits);
+}
+
+/* Each PAT entry must be a valid memory type (SDM 12.12.2). */
+static bool pat_valid(u64 old, u64 val)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++, val >>= 8)
+		if ((val & 0xff) == 2 || (val & 0xff) == 3 || (val & 0xf8))
+			return false;
+	return true;
+}
+
+/* Reserved bits, and LME/LMA cannot change under paging (SDM 10.8.5). */
+static bool efer_valid(u64 old, u64 val)
+{
+	u64 known = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_SVME |
+		    EFER_LMSLE | EFER_FFXSR | EFER_AUTOIBRS;
+
+	return !(val & ~known) && !((val ^ old) & (EFER_LME | EFER_LMA));
+}
+
+/* DEBUGCTL bits 15:0 as architected; the rest are reserved (SDM 18.4.1). */
+static bool debugctl_valid(u64 old, u64 val)
+{
+	return !(val & ~0xdfc3ULL);
+}
+
+/* SDM 27.3.1, 28.3.1: saved on exit and loaded on entry by vmxmon's controls. */
+static const struct switched_msr switched[] = {
+	{ MSR_IA32_SYSENTER_CS,	GUEST_SYSENTER_CS, any_value },
+	{ MSR_IA32_SYSENTER_ESP, GUEST_SYSENTER_ESP, canonical },
+	{ MSR_IA32_SYSENTER_EIP, GUEST_SYSENTER_EIP, canonical },
+	{ MSR_IA32_DEBUGCTLMSR,	GUEST_IA32_DEBUGCTL, debugctl_valid },
+	{ MSR_IA32_CR_PAT,	GUEST_IA32_PAT, pat_valid },
+	{ MSR_EFER,		GUEST_IA32_EFER, efer_valid },
+	{ MSR_FS_BASE,		GUEST_FS_BASE, canonical },
+	{ MSR_GS_BASE,		GUEST_GS_BASE, canonical },
+};
+
+static const struct switched_msr *find_switched(u32 msr)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(switched); i++)
+		if (switched[i].msr == msr)
+			return &switched[i];
+	return NULL;
+}
+
+enum vmxmon_exit_action vmxmon_handle_rdmsr(struct vmxmon_cpu *vc,
+					    struct vmxmon_regs *regs)
+{
+	u32 msr = regs->rcx;
+	const struct switched_msr *s = find_switched(msr);
+	u64 val;
+
+	if (s) {
+		val = __vmcs_read(s->field);
+	} else if (rdmsrl_safe(msr, &val)) {
+		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXMON_RESUME;
+	}
+	regs->rax = (u32)val;
+	regs->rdx = val >> 32;
+	vmxmon_skip_instruction();
+	return VMXMON_RESUME;
+}
+
+enum vmxmon_exit_action vmxmon_handle_wrmsr(struct vmxmon_cpu *vc,
+					    struct vmxmon_regs *regs)
+{
+	u32 msr = regs->rcx;
+	u64 val = (u32)regs->rax | (regs->rdx << 32);
+	const struct switched_msr *s = find_switched(msr);
+
+	/* Never tried on the real MSR: root mode runs on the host's values. */
+	if (s) {
+		if (!s->valid(__vmcs_read(s->field), val)) {
+			vmxmon_inject_exception(X86_TRAP_GP, true, 0);
+			return VMXMON_RESUME;
+		}
+		__vmcs_write(s->field, val);
+	} else if (wrmsrl_safe(msr, val)) {
+		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXMON_RESUME;
+	}
+	vmxmon_skip_instruction();
+	return VMXMON_RESUME;
+}

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Filling the VMCS of one CPU, area by area as seed 000 lays them out:
+ * guest state (the CPU's live state), host state (vmxmon's exit context),
+ * VM-execution, VM-exit and VM-entry controls.  The sixth area, VM-exit
+ * information, is read-only and only read in exit.c.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/percpu.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+
+#include "vmcs.h"
+#include "vmx.h"
+
+DEFINE_PER_CPU(unsigned long, vmxmon_vmwrite_failed_field);
+
+/* VMCS access-rights format (SDM 24.4.1, seed book §3.8.1.1). */
+#define VMX_AR_UNUSABLE		BIT(16)
+
+struct seg_fields {
+	unsigned long sel, base, limit, ar;
+};
+
+/* The guest segment registers' fields (SDM 24.4.1), in a table. */
+static const struct seg_fields seg_es = { GUEST_ES_SELECTOR, GUEST_ES_BASE,
+					 GUEST_ES_LIMIT, GUEST_ES_AR_BYTES };
+static const struct seg_fields seg_cs = { GUEST_CS_SELECTOR, GUEST_CS_BASE,
+					 GUEST_CS_LIMIT, GUEST_CS_AR_BYTES };
+static const struct seg_fields seg_ss = { GUEST_SS_SELECTOR, GUEST_SS_BASE,
+					 GUEST_SS_LIMIT, GUEST_SS_AR_BYTES };
+static const struct seg_fields seg_ds = { GUEST_DS_SELECTOR, GUEST_DS_BASE,
+					 GUEST_DS_LIMIT, GUEST_DS_AR_BYTES };
+static const struct seg_fields seg_fs = { GUEST_FS_SELECTOR, GUEST_FS_BASE,
+					 GUEST_FS_LIMIT, GUEST_FS_AR_BYTES };
+static const struct seg_fields seg_gs = { GUEST_GS_SELECTOR, GUEST_GS_BASE,
+					 GUEST_GS_LIMIT, GUEST_GS_AR_BYTES };
+static const struct seg_fields seg_ldtr = { GUEST_LDTR_SELECTOR,
+					   GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
+					   GUEST_LDTR_AR_BYTES };
+static const struct seg_fields seg_tr = { GUEST_TR_SELECTOR, GUEST_TR_BASE,
+					 GUEST_TR_LIMIT, GUEST_TR_AR_BYTES };
+
+static u16 read_ldtr(void)
+{
+	u16 sel;
+
+	asm volatile("sldt %0" : "=rm" (sel));
+	return sel;
+}
+
+static u16 read_tr(void)
+{
+	u16 sel;
+
+	asm volatile("str %0" : "=rm" (sel));
+	return sel;
+}
+
+/* LAR: access rights in bits 23:8 (SDM Vol. 2A "LAR"); ZF=0 if invalid. */
+static bool seg_access_rights(u16 sel, u32 *ar)
+{
+	unsigned long v;
+	bool ok;
+
+	asm("lar %[sel], %[v]" : [v] "=r" (v), "=@ccz" (ok) : [sel] "rm" ((unsigned long)sel));
+	*ar = ok ? (v >> 8) & 0xf0ff : 0;
+	return ok;
+}
+
+/* LSL: the byte-granular limit the VMCS wants (SDM 24.4.1). */
+static u32 seg_limit(u16 sel)
+{
+	unsigned long v;
+	bool ok;
+
+	asm("lsl %[sel], %[v]" : [v] "=r" (v), "=@ccz" (ok) : [sel] "rm" ((unsigned long)sel));
+	return ok ? v : 0;
+}
+
+/* Base of a GDT descriptor; 16-byte system descriptors have bits 63:32. */
+static unsigned long gdt_base(const struct desc_ptr *gdt, u16 sel, bool system)
+{
+	const struct desc_struct *d = (void *)(gdt->address + (sel & ~7));
+	unsigned long base = get_desc_base(d);
+
+	if (system)
+		base |= (unsigned long)((const struct ldttss_desc *)d)->base3 << 32;
+	return base;
+}
+
+/*
+ * One guest segment from the live selector: null selectors are unusable
+ * (SDM 26.3.1.2), usable ones take LAR/LSL and the descriptor's base.
+ * In 64-bit mode FS/GS bases come from their MSRs instead.
+ */
+static void guest_segment(const struct seg_fields *f, u16 sel,
+			  const struct desc_ptr *gdt, bool system)
+{
+	u32 ar = 0;
+
+	vmcs_write16(f->sel, sel);
+	if (!(sel & ~3) || !seg_access_rights(sel, &ar)) {
+		vmcs_write32(f->ar, VMX_AR_UNUSABLE);
+		vmcs_write32(f->limit, 0);
+		vmcs_writel(f->base, 0);
+		return;
+	}
+	vmcs_write32(f->ar, ar);
+	vmcs_write32(f->limit, seg_limit(sel));
+	/* LDT-based data selectors: base ignored in 64-bit mode (SDM 3.4.4). */
+	vmcs_writel(f->base, sel & 4 ? 0 : gdt_base(gdt, sel, system));
+}
+
+/* Guest-state area (SDM 24.4): what this CPU is running right now. */
+static void setup_guest_state(void)
+{
+	struct desc_ptr gdt, idt;
+	u64 msr;
+	u16 sel;
+
+	vmcs_writel(GUEST_CR0, native_read_cr0());
+	vmcs_writel(GUEST_CR3, __native_read_cr3());
+	vmcs_writel(GUEST_CR4, native_read_cr4());
+	vmcs_writel(GUEST_DR7, native_get_debugreg(7));
+	/* GUEST_RSP, GUEST_RIP and GUEST_RFLAGS are written by vmxmon_launch. */
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	asm("mov %%es, %0" : "=r" (sel));
+	guest_segment(&seg_es, sel, &gdt, false);
+	asm("mov %%cs, %0" : "=r" (sel));
+	guest_segment(&seg_cs, sel, &gdt, false);
+	asm("mov %%ss, %0" : "=r" (sel));
+	guest_segment(&seg_ss, sel, &gdt, false);
+	asm("mov %%ds, %0" : "=r" (sel));
+	guest_segment(&seg_ds, sel, &gdt, false);
+	asm("mov %%fs, %0" : "=r" (sel));
+	guest_segment(&seg_fs, sel, &gdt, false);
+	asm("mov %%gs, %0" : "=r" (sel));
+	guest_segment(&seg_gs, sel, &gdt, false);
+	guest_segment(&seg_ldtr, read_ldtr(), &gdt, true);
+	guest_segment(&seg_tr, read_tr(), &gdt, true);
+	rdmsrl(MSR_FS_BASE, msr);
+	vmcs_writel(GUEST_FS_BASE, msr);
+	rdmsrl(MSR_GS_BASE, msr);
+	vmcs_writel(GUEST_GS_BASE, msr);
+
+	vmcs_writel(GUEST_GDTR_BASE, gdt.address);
+	vmcs_write32(GUEST_GDTR_LIMIT, gdt.size);
+	vmcs_writel(GUEST_IDTR_BASE, idt.address);
+	vmcs_write32(GUEST_IDTR_LIMIT, idt.size);
+
+	rdmsrl(MSR_IA32_DEBUGCTLMSR, msr);
+	vmcs_write64(GUEST_IA32_DEBUGCTL, msr);
+	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
+	vmcs_write32(GUEST_SYSENTER_CS, msr);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	vmcs_writel(GUEST_SYSENTER_ESP, msr);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	vmcs_writel(GUEST_SYSENTER_EIP, msr);
+	rdmsrl(MSR_IA32_CR_PAT, msr);
+	vmcs_write64(GUEST_IA32_PAT, msr);
+	rdmsrl(MSR_EFER, msr);
+	vmcs_write64(GUEST_IA32_EFER, msr);
+
+	/* Non-register state (SDM 24.4.2): active, nothing blocked. */
+	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	/* SDM 26.3.1.5: all ones when VMCS shadowing is not used. */
+	vmcs_write64(VMCS_LINK_POINTER, -1ULL);
+}
+
+/*
+ * Host-state area (SDM 24.5): where a VM exit lands.  Linux's own GDT,
+ * IDT, TSS and per-CPU GS base, so that per-CPU data and the NMI handler
+ * work in root mode; a CR3 of vmxmon's that maps the kernel half only.
+ */
+static void setup_host_state(struct vmxmon_cpu *vc)
+{
+	struct desc_ptr gdt, idt;
+	u64 msr;
+
+	vmcs_writel(HOST_CR0, native_read_cr0());
+	vmcs_writel(HOST_CR3, vmxmon_cfg.host_cr3);
+	vmcs_writel(HOST_CR4, native_read_cr4());
+
+	/* SDM 26.2.3: RPL and TI of host selectors are 0; CS and TR not null. */
+	vmcs_write16(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write16(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write16(HOST_DS_SELECTOR, 0);
+	vmcs_write16(HOST_ES_SELECTOR, 0);
+	vmcs_write16(HOST_FS_SELECTOR, 0);
+	vmcs_write16(HOST_GS_SELECTOR, 0);
+	vmcs_write16(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	vmcs_writel(HOST_GDTR_BASE, gdt.address);
+	vmcs_writel(HOST_IDTR_BASE, idt.address);
+	vmcs_writel(HOST_TR_BASE, gdt_base(&gdt, GDT_ENTRY_TSS * 8, true));
+	rdmsrl(MSR_FS_BASE, msr);
+	vmcs_writel(HOST_FS_BASE, msr);
+	rdmsrl(MSR_GS_BASE, msr);
+	vmcs_writel(HOST_GS_BASE, msr);
+
+	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
+	vmcs_write32(HOST_IA32_SYSENTER_CS, msr);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
+	vmcs_writel(HOST_IA32_SYSENTER_ESP, msr);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
+	vmcs_writel(HOST_IA32_SYSENTER_EIP, msr);
+	rdmsrl(MSR_IA32_CR_PAT, msr);
+	vmcs_write64(HOST_IA32_PAT, msr);
+	rdmsrl(MSR_EFER, msr);
+	vmcs_write64(HOST_IA32_EFER, msr);
+
+	/* 16-byte aligned so that the exit handler's calls are ABI-aligned. */
+	vmcs_writel(HOST_RSP, (unsigned long)vc->stack +
+		    VMXMON_HOST_STACK_SIZE - 16);
+	vmcs_writel(HOST_RIP, (unsigned long)vmxmon_vmexit);
+}
+
+/* VM-execution control fields (SDM 24.6, seed book §3.5). */
+static void setup_exec_controls(struct vmxmon_cpu *vc)
+{
+	const struct vmxmon_config *c = &vmxmon_cfg;
+
+	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, c->pin);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, c->proc);
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, c->proc2);
+	vmcs_write32(EXCEPTION_BITMAP, 0);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write32(CR3_TARGET_COUNT, 0);
+	vmcs_write64(IO_BITMAP_A, c->io_bitmap_a_pa);
+	vmcs_write64(IO_BITMAP_B, c->io_bitmap_b_pa);
+	vmcs_write64(MSR_BITMAP, c->msr_bitmap_pa);
+	vmcs_write64(EPT_POINTER, c->eptp);
+	vmcs_write16(VIRTUAL_PROCESSOR_ID, vc->vpid);
+	if (c->proc2 & SECONDARY_EXEC_XSAVES)
+		vmcs_write64(XSS_EXIT_BITMAP, 0);
+
+	/*
+	 * CR0 is the guest's own.  CR4.VMXE is host-owned: the guest reads the
+	 * shadow's 0, and its writes of 0 neither exit nor clear the real bit
+	 * (SDM 25.3, seed book §3.5.7).
+	 */
+	vmcs_writel(CR0_GUEST_HOST_MASK, 0);
+	vmcs_writel(CR0_READ_SHADOW, native_read_cr0());
+	vmcs_writel(CR4_GUEST_HOST_MASK, X86_CR4_VMXE);
+	vmcs_writel(CR4_READ_SHADOW, native_read_cr4() & ~X86_CR4_VMXE);
+}
+
+/* VM-exit and VM-entry control fields (SDM 24.7, 24.8). */
+static void setup_exit_entry_controls(void)
+{
+	vmcs_write32(VM_EXIT_CONTROLS, vmxmon_cfg.exit);
+	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_CONTROLS, vmxmon_cfg.entry);
+	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+}
+
+/* Fills the current VMCS; returns -EIO naming the field a VMWRITE refused. */
+int vmxmon_vmcs_setup(struct vmxmon_cpu *vc)
+{
+	unsigned long failed;
+
+	this_cpu_write(vmxmon_vmwrite_failed_field, 0);
+	setup_exec_controls(vc);
+	setup_exit_entry_controls();
+	setup_host_state(vc);
+	setup_guest_state();
+	failed = this_cpu_read(vmxmon_vmwrite_failed_field);
+	if (failed) {
+		pr_err("CPU %d: VMWRITE of field %#lx failed (VM-instruction error %u)\n",
+		       vc->cpu, failed & 0xffff, vmcs_read32(VM_INSTRUCTION_ERROR));
+		return -EIO;
+	}
+	return 0;
+}

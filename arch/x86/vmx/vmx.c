@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module-wide VMX state and the per-CPU lifecycle.  CPUs are virtualized
+ * through a CPU-hotplug state: its startup callback runs on each online
+ * CPU (and on CPUs that come online later), and if one CPU fails, the
+ * hotplug core runs the teardown on every CPU already done, so a load
+ * either virtualizes all CPUs or none.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpuhotplug.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <asm/pgtable.h>
+#include <asm/tlbflush.h>
+
+#include <vmxmon/vmxmon.h>
+#include "vmx.h"
+
+/* Test-only: make this CPU's startup fail, to prove the rollback. */
+static int fail_cpu = -1;
+module_param(fail_cpu, int, 0400);
+MODULE_PARM_DESC(fail_cpu, "test only: CPU whose virtualization fails (-1: none)");
+
+static struct vmxmon_cpu **vcpus;
+static void *msr_bitmap, *io_bitmaps;
+static void *host_pgd;
+static int hp_state = -1;
+
+static void free_vcpu(struct vmxmon_cpu *vc)
+{
+	if (!vc)
+		return;
+	free_page((unsigned long)vc->vmxon);
+	free_page((unsigned long)vc->vmcs);
+	free_pages((unsigned long)vc->stack, get_order(VMXMON_HOST_STACK_SIZE));
+	kfree(vc);
+}
+
+/* Everything root mode touches comes from the direct map, never vmalloc. */
+static struct vmxmon_cpu *alloc_vcpu(unsigned int cpu)
+{
+	struct vmxmon_cpu *vc = kzalloc_node(sizeof(*vc), GFP_KERNEL,
+					     cpu_to_node(cpu));
+
+	if (!vc)
+		return NULL;
+	vc->cpu = cpu;
+	vc->vpid = cpu + 1;	/* VPID 0 is the host's (SDM 29.1) */
+	vc->vmxon = (void *)get_zeroed_page(GFP_KERNEL);
+	vc->vmcs = (void *)get_zeroed_page(GFP_KERNEL);
+	vc->stack = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
+					     get_order(VMXMON_HOST_STACK_SIZE));
+	if (!vc->vmxon || !vc->vmcs || !vc->stack) {
+		free_vcpu(vc);
+		return NULL;
+	}
+	vc->vmxon_pa = __pa(vc->vmxon);
+	vc->vmcs_pa = __pa(vc->vmcs);
+	return vc;
+}
+
+static int vmxmon_cpu_online(unsigned int cpu)
+{
+	struct vmxmon_cpu *vc = vcpus[cpu];
+	int ret;
+
+	if (cpu >= 0xffff)
+		return -ERANGE;
+	if (!vc) {
+		vc = alloc_vcpu(cpu);
+		if (!vc)
+			return -ENOMEM;
+		vcpus[cpu] = vc;	/* kept until unload: stats survive */
+	}
+	if ((int)cpu == fail_cpu) {
+		pr_err("CPU %u: failing on purpose (fail_cpu)\n", cpu);
+		return -EIO;
+	}
+	local_irq_disable();
+	ret = vmxmon_cpu_enter(vc);
+	local_irq_enable();
+	if (ret)
+		pr_err("CPU %u: cannot virtualize (%d)\n", cpu, ret);
+	return ret;
+}
+
+static int vmxmon_cpu_offline(unsigned int cpu)
+{
+	struct vmxmon_cpu *vc = vcpus[cpu];
+
+	local_irq_disable();
+	vmxmon_cpu_leave(vc);
+	local_irq_enable();
+	if (vc->state == VMXMON_CPU_ABORTED)
+		vc->state = VMXMON_CPU_OFF;
+	return 0;
+}
+
+/*
+ * HOST_CR3 must map vmxmon wherever the guest was when it exited and
+ * outlive every process: a page of vmxmon's holding the kernel half of
+ * the current top-level table, which never changes after boot.
+ */
+static int host_pgd_init(void)
+{
+	pgd_t *cur = __va(read_cr3_pa());
+
+	host_pgd = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!host_pgd)
+		return -ENOMEM;
+	memcpy((pgd_t *)host_pgd + KERNEL_PGD_BOUNDARY, cur + KERNEL_PGD_BOUNDARY,
+	       KERNEL_PGD_PTRS * sizeof(pgd_t));
+	vmxmon_cfg.host_cr3 = __pa(host_pgd);
+	return 0;
+}
+
+static void free_shared(void)
+{
+	vmxmon_ept_free();
+	free_page((unsigned long)msr_bitmap);
+	free_pages((unsigned long)io_bitmaps, 1);
+	free_page((unsigned long)host_pgd);
+	msr_bitmap = io_bitmaps = host_pgd = NULL;
+}
+
+/* Bitmaps are on but empty: no MSR or port in range exits (SDM 25.1.3). */
+static int alloc_shared(void)
+{
+	msr_bitmap = (void *)get_zeroed_page(GFP_KERNEL);
+	io_bitmaps = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	if (!msr_bitmap || !io_bitmaps || host_pgd_init())
+		return -ENOMEM;
+	vmxmon_cfg.msr_bitmap_pa = __pa(msr_bitmap);
+	vmxmon_cfg.io_bitmap_a_pa = __pa(io_bitmaps);
+	vmxmon_cfg.io_bitmap_b_pa = __pa(io_bitmaps) + PAGE_SIZE;
+	return vmxmon_ept_init();
+}
+
+int vmxmon_vmx_init(void)
+{
+	int ret;
+
+	preempt_disable();
+	ret = vmxmon_caps_check();
+	preempt_enable();
+	if (ret)
+		return ret;
+	vcpus = kcalloc(nr_cpu_ids, sizeof(*vcpus), GFP_KERNEL);
+	if (!vcpus)
+		return -ENOMEM;
+	ret = alloc_shared();
+	if (ret)
+		goto free;
+	vmxmon_cfg.leave_key = get_random_u64();
+
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmxmon:online",
+				vmxmon_cpu_online, vmxmon_cpu_offline);
+	if (ret < 0)
+		goto free;
+	hp_state = ret;
+	pr_info("virtualized %u CPUs\n", vmxmon_nr_cpus_virt());
+	return 0;
+free:
+	vmxmon_vmx_exit();
+	return ret;
+}
+
+void vmxmon_vmx_exit(void)
+{
+	unsigned int cpu;
+
+	if (hp_state >= 0)
+		cpuhp_remove_state(hp_state);
+	hp_state = -1;
+	for (cpu = 0; vcpus && cpu < nr_cpu_ids; cpu++)
+		free_vcpu(vcpus[cpu]);
+	kfree(vcpus);
+	vcpus = NULL;
+	free_shared();
+}
+
+unsigned int vmxmon_nr_cpus_virt(void)
+{
+	unsigned int cpu, n = 0;
+
+	for (cpu = 0; vcpus && cpu < nr_cpu_ids; cpu++)
+		if (vcpus[cpu] && READ_ONCE(vcpus[cpu]->state) == VMXMON_CPU_GUEST)
+			n++;
+	return n;
+}
+
+/* A snapshot of one CPU's exit counters; -ENODEV if it was never set up. */
+int vmxmon_read_exit_counts(unsigned int cpu, u64 *counts)
+{
+	unsigned int i;
+
+	if (!vcpus || cpu >= nr_cpu_ids || !vcpus[cpu])
+		return -ENODEV;
+	for (i = 0; i < VMXMON_NR_EXIT_REASONS; i++)
+		counts[i] = READ_ONCE(vcpus[cpu]->exits[i]);
+	return 0;
+}
