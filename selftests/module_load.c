@@ -3,6 +3,7 @@
  * The module loads into the booted Debian kernel, shows up live, and
  * unloads without a trace, repeatedly.
  */
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 
 #include "kselftest_harness.h"
@@ -88,15 +89,69 @@ TEST_F(unloaded, load_then_unload)
 	ASSERT_EQ(-ENOENT, vmxmon_unload());
 }
 
-TEST_F(unloaded, load_unload_cycles)
+/* CPUs running in non-root mode, as the module counts them. */
+static int cpus_virtualized(void)
 {
-	int i;
+	struct vmxmon_info info;
+	int fd = open(VMXMON_DEVICE, O_RDWR), ret;
 
-	for (i = 0; i < 5; i++) {
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Each cycle virtualizes every CPU again (a CPUID on a rotating CPU is
+ * counted as its exit) and gives VMX back (the next load succeeds, which
+ * fails with -EBUSY on any CPU still having CR4.VMXE).
+ */
+TEST_F(unloaded, load_unload_20_cycles)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), i, cpu;
+	unsigned long long counts[64];
+	unsigned int regs[4];
+
+	ASSERT_LE(ncpus, 64);
+	for (i = 0; i < 20; i++) {
+		cpu = i % ncpus;
 		ASSERT_EQ(0, vmxmon_load(NULL)) TH_LOG("cycle %d", i);
+		ASSERT_EQ(ncpus, cpus_virtualized()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, vmxmon_pin(cpu));
+		vmxmon_cpuid(0, regs);
+		ASSERT_EQ(0, vmxmon_exit_counts("CPUID", counts, ncpus));
+		ASSERT_LE(1, counts[cpu]) TH_LOG("cycle %d, cpu %d", i, cpu);
 		ASSERT_EQ(0, vmxmon_unload()) TH_LOG("cycle %d", i);
 	}
 	ASSERT_FALSE(vmxmon_loaded());
+}
+
+/*
+ * A CPU that fails to enter VMX fails the whole load, and every CPU done
+ * before it is rolled back: the next plain load succeeds on all CPUs.
+ */
+static void rollback(struct __test_metadata *_metadata, int fail_cpu)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char param[32];
+
+	snprintf(param, sizeof(param), "fail_cpu=%d", fail_cpu);
+	ASSERT_EQ(-EIO, vmxmon_load(param));
+	ASSERT_FALSE(vmxmon_loaded());
+	ASSERT_EQ(0, vmxmon_load(NULL));
+	ASSERT_EQ(ncpus, cpus_virtualized());
+	ASSERT_EQ(0, vmxmon_unload());
+}
+
+TEST_F(unloaded, failure_on_last_cpu_rolls_back_all)
+{
+	rollback(_metadata, sysconf(_SC_NPROCESSORS_ONLN) - 1);
+}
+
+TEST_F(unloaded, failure_on_first_cpu_leaves_none)
+{
+	rollback(_metadata, 0);
 }
 
 TEST_HARNESS_MAIN
