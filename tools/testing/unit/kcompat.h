@@ -6,6 +6,7 @@
 #ifndef VMXMON_KCOMPAT_H
 #define VMXMON_KCOMPAT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the allowed-0/allowed-1 algorithm and the CR fixed
+ * bits (arch/x86/vmx/controls.c), and of the exit-reason table.
+ */
+#include <string.h>
+
+#include "../../../arch/x86/vmx/controls.h"
+#include <linux/vmxmon.h>
+#include "unit.h"
+
+/* A capability MSR: low half must-be-1 bits, high half may-be-1 bits. */
+#define CAP(must1, may1)	(((unsigned long long)(may1) << 32) | (must1))
+
+static void test_required_and_optional_allowed(void)
+{
+	u32 res, missing;
+
+	EXPECT_EQ(0, vmxmon_adjust_controls(0x3, 0x4, CAP(0, 0xff), &res, &missing));
+	EXPECT_EQ(0x7, res);
+	EXPECT_EQ(0, missing);
+}
+
+static void test_default1_bits_are_forced_on(void)
+{
+	u32 res, missing;
+
+	EXPECT_EQ(0, vmxmon_adjust_controls(0x1, 0, CAP(0x16, 0xff), &res, &missing));
+	EXPECT_EQ(0x17, res);
+}
+
+static void test_optional_not_allowed_is_dropped(void)
+{
+	u32 res, missing;
+
+	EXPECT_EQ(0, vmxmon_adjust_controls(0x1, 0x100, CAP(0, 0xff), &res, &missing));
+	EXPECT_EQ(0x1, res);
+}
+
+static void test_required_not_allowed_is_refused_by_bit(void)
+{
+	u32 res, missing;
+
+	EXPECT_EQ(-EOPNOTSUPP, vmxmon_adjust_controls(0x2 | 0x200, 0, CAP(0, 0xff),
+						      &res, &missing));
+	EXPECT_EQ(0x200, missing);
+}
+
+static void test_cr_fixed_bits(void)
+{
+	/* The emulated CPU's CR0 FIXED0/1 and a CR4 FIXED1 without bit 20. */
+	EXPECT_EQ(0, vmxmon_cr_violations(0x80050033, 0x80000021, 0xffffffff));
+	EXPECT_EQ(0x80000000, vmxmon_cr_violations(0x50033, 0x80000021, 0xffffffff));
+	EXPECT_EQ(1 << 20, vmxmon_cr_violations(0x2000 | (1 << 20), 0x2000, 0xfffff));
+	EXPECT_EQ(0x2000, vmxmon_cr_violations(0, 0x2000, 0xfffff));
+}
+
+#define COUNT(nr, name)	n++; seen[nr]++; names[nr] = #name;
+static void test_exit_reason_table(void)
+{
+	int seen[VMXMON_NR_EXIT_REASONS] = { 0 }, n = 0, i, j;
+	const char *names[VMXMON_NR_EXIT_REASONS] = { 0 };
+
+	VMXMON_EXIT_REASONS(COUNT)
+	for (i = 0; i < VMXMON_NR_EXIT_REASONS; i++)
+		EXPECT_TRUE(seen[i] <= 1);
+	for (i = 0; i < VMXMON_NR_EXIT_REASONS; i++)
+		for (j = i + 1; j < VMXMON_NR_EXIT_REASONS; j++)
+			if (names[i] && names[j])
+				EXPECT_TRUE(strcmp(names[i], names[j]));
+	/* Anchors from SDM Appendix C. */
+	EXPECT_EQ(10, VMXMON_EXIT_CPUID);
+	EXPECT_EQ(11, VMXMON_EXIT_GETSEC);
+	EXPECT_EQ(18, VMXMON_EXIT_VMCALL);
+	EXPECT_EQ(27, VMXMON_EXIT_VMXON);
+	EXPECT_EQ(48, VMXMON_EXIT_EPT_VIOLATION);
+	EXPECT_EQ(55, VMXMON_EXIT_XSETBV);
+	EXPECT_EQ(77, VMXMON_EXIT_TDCALL);
+	EXPECT_EQ(74, n);
+}
+
+int main(void)
+{
+	RUN(test_required_and_optional_allowed);
+	RUN(test_default1_bits_are_forced_on);
+	RUN(test_optional_not_allowed_is_dropped);
+	RUN(test_required_not_allowed_is_refused_by_bit);
+	RUN(test_cr_fixed_bits);
+	RUN(test_exit_reason_table);
+	return unit_done();
+}
