@@ -23,6 +23,9 @@ tools:
 unit:
 	$(MAKE) -C tools/testing/unit run
 
+checkpatch:
+	tools/testing/checkpatch.sh
+
 # Everything the VM suite needs is installed and built by the runner itself.
 check:
 	$(VM)/check.sh
@@ -39,4 +42,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all module tools unit check demo clean
+.PHONY: all module tools unit checkpatch check demo clean

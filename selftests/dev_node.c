@@ -45,7 +45,7 @@ TEST_F(dev, get_info)
 	ASSERT_EQ(VMXMON_ABI_VERSION, info.abi_version);
 	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), info.nr_cpus_online);
 	ASSERT_EQ(0, info.reserved0);
-	for (i = 0; i < sizeof(info.reserved) / sizeof(info.reserved[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		ASSERT_EQ(0, info.reserved[i]);
 }
 

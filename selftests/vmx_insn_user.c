@@ -22,9 +22,8 @@
 USER_INSN(do_vmcall, "movabs $0x766d786d6f6e0001, %rax\n\txor %edx, %edx", "vmcall");
 USER_INSN(do_vmxon, "nop", "vmxon (%rsp)");
 USER_INSN(do_vmread, "xor %eax, %eax", "vmread %rax, %rcx");
-extern char do_vmcall[], insn_do_vmcall[];
-extern char do_vmxon[], insn_do_vmxon[];
-extern char do_vmread[], insn_do_vmread[];
+/* The address of a symbol of the asm above, without a C declaration. */
+#define ASM_SYM(sym) ({ void *__p; asm("lea " #sym "(%%rip), %0" : "=r" (__p)); __p; })
 
 static sigjmp_buf jmp;
 static siginfo_t last;
@@ -36,12 +35,12 @@ static void on_sigill(int sig, siginfo_t *si, void *uc)
 }
 
 /* Runs @fn; true if it raised SIGILL (then @last holds the siginfo). */
-static bool raises_sigill(void (*fn)(void))
+static bool raises_sigill(void *fn)
 {
 	memset(&last, 0, sizeof(last));
 	if (sigsetjmp(jmp, 1))
 		return true;
-	fn();
+	((void (*)(void))fn)();
 	return false;
 }
 
@@ -74,7 +73,7 @@ FIXTURE_TEARDOWN(user)
 }
 
 static void expect_sigill(struct __test_metadata *_metadata, int cpu,
-			  const char *reason, void (*fn)(void), void *insn)
+			  const char *reason, void *fn, void *insn)
 {
 	unsigned long long before = count_on(cpu, reason);
 
@@ -89,19 +88,19 @@ static void expect_sigill(struct __test_metadata *_metadata, int cpu,
 TEST_F(user, vmcall_with_leave_magic_is_sigill)
 {
 	expect_sigill(_metadata, self->cpu, "VMCALL",
-		      (void (*)(void))do_vmcall, insn_do_vmcall);
+		      ASM_SYM(do_vmcall), ASM_SYM(insn_do_vmcall));
 }
 
 TEST_F(user, vmxon_is_sigill)
 {
 	expect_sigill(_metadata, self->cpu, "VMXON",
-		      (void (*)(void))do_vmxon, insn_do_vmxon);
+		      ASM_SYM(do_vmxon), ASM_SYM(insn_do_vmxon));
 }
 
 TEST_F(user, vmread_is_sigill)
 {
 	expect_sigill(_metadata, self->cpu, "VMREAD",
-		      (void (*)(void))do_vmread, insn_do_vmread);
+		      ASM_SYM(do_vmread), ASM_SYM(insn_do_vmread));
 }
 
 /* After all of them vmxmon is loaded and this CPU still in non-root mode. */
@@ -110,7 +109,7 @@ TEST_F(user, still_virtualized_afterwards)
 	unsigned long long before;
 	unsigned int regs[4];
 
-	ASSERT_TRUE(raises_sigill((void (*)(void))do_vmcall));
+	ASSERT_TRUE(raises_sigill(ASM_SYM(do_vmcall)));
 	EXPECT_TRUE(vmxmon_loaded());
 	before = count_on(self->cpu, "CPUID");
 	vmxmon_cpuid(0, regs);

@@ -67,11 +67,11 @@ static int fork_exec(void)
 	return 0;
 }
 
-static volatile sig_atomic_t got;
+static int got;
 
 static void on_usr1(int sig)
 {
-	got++;
+	__atomic_fetch_add(&got, 1, __ATOMIC_RELAXED);
 }
 
 static int signals(void)
@@ -81,7 +81,7 @@ static int signals(void)
 	signal(SIGUSR1, on_usr1);
 	for (i = 0; i < 500; i++)
 		raise(SIGUSR1);
-	return got == 500 ? 0 : 1;
+	return __atomic_load_n(&got, __ATOMIC_RELAXED) == 500 ? 0 : 1;
 }
 
 static int file_io(void)

@@ -17,6 +17,7 @@
 #include <linux/vmxmon.h>
 
 #define EXIT_USAGE	2
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static bool json;
 
@@ -69,12 +70,12 @@ static const struct verb verbs[] = {
 	{ "status", cmd_status, "show the module's ABI version and CPUs" },
 };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	size_t i;
 
 	fprintf(f, "usage: vmxmon [--json] <command> [args]\n\ncommands:\n");
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].help);
 	fprintf(f, "\noptions:\n  --json     machine-readable output\n  -h, --help this text\n");
 }
@@ -95,21 +96,21 @@ int main(int argc, char **argv)
 			json = true;
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return EXIT_SUCCESS;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		usage(stderr);
+		print_usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
 		if (!strcmp(argv[optind], verbs[i].name))
 			return verbs[i].fn(argc - optind, argv + optind);
 	fprintf(stderr, "vmxmon: unknown command '%s'\n", argv[optind]);
-	usage(stderr);
+	print_usage(stderr);
 	return EXIT_USAGE;
 }

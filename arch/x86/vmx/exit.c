@@ -22,16 +22,22 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-#define NAME_ENTRY(nr, name)	[nr] = #name,
-static const char * const exit_names[VMXMON_NR_EXIT_REASONS] = {
+#define NAME_ENTRY(nr, name)	{ nr, #name },
+static const struct {
+	u16 nr;
+	const char *name;
+} exit_names[] = {
 	VMXMON_EXIT_REASONS(NAME_ENTRY)
 };
 
+/* For logs and debugfs only: a linear search is fine. */
 const char *vmxmon_exit_reason_name(u32 reason)
 {
-	reason &= 0xffff;
-	if (reason < ARRAY_SIZE(exit_names) && exit_names[reason])
-		return exit_names[reason];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(exit_names); i++)
+		if (exit_names[i].nr == (reason & 0xffff))
+			return exit_names[i].name;
 	return "UNKNOWN";
 }
 

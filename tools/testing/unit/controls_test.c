@@ -55,19 +55,22 @@ static void test_cr_fixed_bits(void)
 	EXPECT_EQ(0x2000, vmxmon_cr_violations(0, 0x2000, 0xfffff));
 }
 
-#define COUNT(nr, name)	n++; seen[nr]++; names[nr] = #name;
+#define ENTRY(nr, name)	{ nr, #name },
 static void test_exit_reason_table(void)
 {
-	int seen[VMXMON_NR_EXIT_REASONS] = { 0 }, n = 0, i, j;
-	const char *names[VMXMON_NR_EXIT_REASONS] = { 0 };
+	static const struct {
+		int nr;
+		const char *name;
+	} t[] = { VMXMON_EXIT_REASONS(ENTRY) };
+	int n = ARRAY_SIZE(t), i, j;
 
-	VMXMON_EXIT_REASONS(COUNT)
-	for (i = 0; i < VMXMON_NR_EXIT_REASONS; i++)
-		EXPECT_TRUE(seen[i] <= 1);
-	for (i = 0; i < VMXMON_NR_EXIT_REASONS; i++)
-		for (j = i + 1; j < VMXMON_NR_EXIT_REASONS; j++)
-			if (names[i] && names[j])
-				EXPECT_TRUE(strcmp(names[i], names[j]));
+	for (i = 0; i < n; i++) {
+		EXPECT_TRUE(t[i].nr >= 0 && t[i].nr < VMXMON_NR_EXIT_REASONS);
+		for (j = i + 1; j < n; j++) {
+			EXPECT_TRUE(t[i].nr != t[j].nr);
+			EXPECT_TRUE(strcmp(t[i].name, t[j].name));
+		}
+	}
 	/* Anchors from SDM Appendix C. */
 	EXPECT_EQ(10, VMXMON_EXIT_CPUID);
 	EXPECT_EQ(11, VMXMON_EXIT_GETSEC);

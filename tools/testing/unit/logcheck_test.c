@@ -65,7 +65,7 @@ static void test_each_bad_pattern_is_caught(void)
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(lines); i++)
 		EXPECT_TRUE(lc_is_bad_line(lines[i]));
 	EXPECT_FALSE(lc_is_bad_line("vmxmon: loaded"));
 	EXPECT_FALSE(lc_is_bad_line("random: crng init done"));

@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static int unit_failed_checks, unit_pass, unit_fail, unit_n;
 
 #define EXPECT_EQ(a, b) do {						\

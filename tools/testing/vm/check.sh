@@ -16,6 +16,14 @@ set -- $(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD
 upass=${1:-0} ufail=${2:-1}
 [ $unit_rc -ne 0 ] && [ "$ufail" = 0 ] && ufail=1
 
+# Kernel coding style, per file.
+"$TOP/tools/testing/checkpatch.sh" >"$BUILD/checkpatch.log" 2>&1
+cp_rc=$?
+grep -v '^ok ' "$BUILD/checkpatch.log"
+set -- $(sed -n 's/^checkpatch: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD/checkpatch.log")
+upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
+[ $cp_rc -ne 0 ] && [ "${2:-1}" = 0 ] && ufail=$((ufail + 1))
+
 "$VM_DIR/prepare.sh" || die "prepare failed"
 
 jobs=${VMXMON_JOBS:-$(nproc)}

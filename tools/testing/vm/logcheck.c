@@ -16,6 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define BASELINE_MARKER	"VMXMON-BASELINE-END"
 #define RUN_END_MARKER	"VMXMON-RUN-END"
 #define BOOT_BANNER	"vmxmon-vm: booted"
@@ -47,15 +51,17 @@ bool lc_is_bad_line(const char *line)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(bad_patterns) / sizeof(bad_patterns[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(bad_patterns); i++)
 		if (strstr(line, bad_patterns[i]))
 			return true;
 	return false;
 }
 
+typedef void (*line_fn)(struct lc_result *r, const char *line, FILE *rep);
+
 /* Calls @fn on each line of @text with trailing CR/LF removed. */
-static void for_each_line(const char *text, void (*fn)(struct lc_result *,
-			  const char *, FILE *), struct lc_result *r, FILE *rep)
+static void scan_lines(const char *text, line_fn fn, struct lc_result *r,
+			  FILE *rep)
 {
 	char line[4096];
 	const char *p = text, *nl;
@@ -92,7 +98,7 @@ static void tests_line(struct lc_result *r, const char *l, FILE *rep)
 		r->results++;
 		r->not_ok++;
 	} else if (sscanf(l, "%d passed, %d failed, %d skipped%n", &a, &b, &c, &n) == 3 ||
-		   (c = 0, sscanf(l, "%d passed, %d failed%n", &a, &b, &n) == 2)) {
+		   sscanf(l, "%d passed, %d failed%n", &a, &b, &n) == 2) {
 		if (l[n] == '\0') {
 			r->have_summary = true;
 			r->pass = a;
@@ -126,8 +132,8 @@ void lc_scan(struct lc_result *r, const char *tests, const char *kernel,
 {
 	memset(r, 0, sizeof(*r));
 	r->plan = -1;
-	for_each_line(tests, tests_line, r, rep);
-	for_each_line(kernel, kernel_line, r, rep);
+	scan_lines(tests, tests_line, r, rep);
+	scan_lines(kernel, kernel_line, r, rep);
 }
 
 static void check(FILE *out, const char *name, bool ok, int *pass, int *fail,
