@@ -3,7 +3,9 @@
  * The module loads into the booted Debian kernel, shows up live, and
  * unloads without a trace, repeatedly.
  */
+#include <sys/io.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <sys/utsname.h>
 
 #include "kselftest_harness.h"
@@ -152,6 +154,39 @@ TEST_F(unloaded, failure_on_last_cpu_rolls_back_all)
 TEST_F(unloaded, failure_on_first_cpu_leaves_none)
 {
 	rollback(_metadata, 0);
+}
+
+/*
+ * A VM exit sets TR's limit to 0x67 (SDM 28.5.2), which cuts off the I/O
+ * bitmap at the end of Linux's TSS.  The leave path reloads TR, so a
+ * process granted a port by ioperm() can use it while loaded and after.
+ */
+static int inb_0x80_in_child(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		unsigned char v;
+
+		if (ioperm(0x80, 1, 1))
+			_exit(2);
+		asm volatile("inb $0x80, %0" : "=a" (v));
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST_F(unloaded, ioperm_works_while_loaded_and_after_unload)
+{
+	ASSERT_EQ(0, vmxmon_load(NULL));
+	EXPECT_EQ(0, inb_0x80_in_child());
+	ASSERT_EQ(0, vmxmon_unload());
+	EXPECT_EQ(0, inb_0x80_in_child()) TH_LOG("TR limit not restored?");
 }
 
 TEST_HARNESS_MAIN

@@ -68,6 +68,10 @@ static void test_each_bad_pattern_is_caught(void)
 	for (i = 0; i < ARRAY_SIZE(lines); i++)
 		EXPECT_TRUE(lc_is_bad_line(lines[i]));
 	EXPECT_FALSE(lc_is_bad_line("vmxmon: loaded"));
+	/* A user process's fault is the test's business, not the kernel's. */
+	EXPECT_FALSE(lc_is_bad_line("[ 9.1] traps: sh[117] general protection fault ip:4011a3 sp:7ffd error:0 in sh[401000+9000]"));
+	EXPECT_FALSE(lc_is_bad_line("[ 9.2] a.out[120]: segfault at 0 ip 0000000000401136 error 6"));
+	EXPECT_TRUE(lc_is_bad_line("[ 9.3] general protection fault, probably for non-canonical address 0xdead: 0000 [#1] SMP"));
 	EXPECT_FALSE(lc_is_bad_line("random: crng init done"));
 }
 

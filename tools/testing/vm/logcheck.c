@@ -47,10 +47,21 @@ struct lc_result {
 	int new_bad;		/* bad lines after it */
 };
 
+/*
+ * show_signal_msg() reports user-space faults as "traps: comm[pid] ..." or
+ * "comm[pid]: segfault at ...": signals to a process, not kernel trouble.
+ */
+static bool user_fault_report(const char *line)
+{
+	return strstr(line, " traps: ") || strstr(line, "]: segfault at ");
+}
+
 bool lc_is_bad_line(const char *line)
 {
 	size_t i;
 
+	if (user_fault_report(line))
+		return false;
 	for (i = 0; i < ARRAY_SIZE(bad_patterns); i++)
 		if (strstr(line, bad_patterns[i]))
 			return true;
