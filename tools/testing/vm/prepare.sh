@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 # Kernel modules of the Debian kernel the tests use (paths under kernel/).
-GUEST_KMODS="arch/x86/kernel/msr.ko"
+GUEST_KMODS="arch/x86/kernel/msr.ko virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
 
 need_pkgs $HOST_PKGS
 resolve_kver

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VMX changes hands with KVM.  Once vmxmon is unloaded, KVM must be able to
+ * run a guest (nothing of vmxmon's VMX state is left behind), and while a
+ * KVM VM exists (KVM has VMXON'd every CPU, CR4.VMXE set) vmxmon must refuse
+ * to load with EBUSY without disturbing KVM.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+
+#include <linux/kvm.h>
+
+#include "kselftest_harness.h"
+#include "vmxmon_test.h"
+
+#define GUEST_ADDR	0x1000
+#define GUEST_PORT	0x10
+#define GUEST_BYTE	0x42
+#define PAGE_SZ		0x1000
+
+/* 16-bit real mode: mov $0x42,%al; out %al,$0x10; hlt */
+static const unsigned char guest_code[] = { 0xb0, GUEST_BYTE, 0xe6, GUEST_PORT, 0xf4 };
+
+/* In load order.  irqbypass is left loaded: it holds no VMX. */
+static const char * const kvm_kmods[] = {
+	"virt/lib/irqbypass.ko",
+	"arch/x86/kvm/kvm.ko",
+	"arch/x86/kvm/kvm-intel.ko",
+};
+
+/* finit_module(2) of a Debian module; 0 if it is (already) loaded. */
+static int kmod_load(const char *rel)
+{
+	struct utsname u;
+	char path[256];
+	int fd, ret;
+
+	if (uname(&u))
+		return -errno;
+	snprintf(path, sizeof(path), "/lib/modules/%s/kernel/%s", u.release, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+static bool kmod_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/* delete_module(2); 0 if it is (already) gone. */
+static int kmod_unload(const char *name)
+{
+	if (!kmod_loaded(name))
+		return 0;
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
+/* CPUs vmxmon runs in VMX non-root mode, or -errno. */
+static int vmxmon_cpus_virt(void)
+{
+	struct vmxmon_info info;
+	int fd = open(VMXMON_DEVICE, O_RDWR | O_CLOEXEC), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
+	close(fd);
+	return ret;
+}
+
+FIXTURE(kvm) {
+	int kvm, vm, vcpu;
+	struct kvm_run *run;
+	size_t run_size;
+	void *mem;
+};
+
+/* vmxmon out, KVM in, one VM with one vCPU and one page of guest code. */
+FIXTURE_SETUP(kvm)
+{
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = GUEST_ADDR,
+		.memory_size = PAGE_SZ,
+	};
+	size_t i;
+	int ret;
+
+	/* vmxmon holds VMX on every CPU, then its rmmod gives it back. */
+	self->kvm = self->vm = self->vcpu = -1;
+	ret = vmxmon_ensure_loaded();
+	ASSERT_EQ(0, ret) TH_LOG("vmxmon load: %s", strerror(-ret));
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virt());
+	ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_FALSE(vmxmon_loaded());
+
+	for (i = 0; i < ARRAY_SIZE(kvm_kmods); i++) {
+		ret = kmod_load(kvm_kmods[i]);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", kvm_kmods[i], strerror(-ret));
+	}
+
+	self->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, self->kvm) TH_LOG("/dev/kvm: %s", strerror(errno));
+	ASSERT_EQ(KVM_API_VERSION, ioctl(self->kvm, KVM_GET_API_VERSION, 0));
+
+	/* In 6.1 this VMXONs every online CPU (hardware_enable_all()). */
+	self->vm = ioctl(self->kvm, KVM_CREATE_VM, 0);
+	ASSERT_LE(0, self->vm) TH_LOG("KVM_CREATE_VM: %s", strerror(errno));
+	/* Real mode without unrestricted guest needs it; harmless otherwise. */
+	ASSERT_EQ(0, ioctl(self->vm, KVM_SET_TSS_ADDR, 0xfffbd000UL));
+
+	self->mem = mmap(NULL, PAGE_SZ, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->mem);
+	memcpy(self->mem, guest_code, sizeof(guest_code));
+	region.userspace_addr = (unsigned long)self->mem;
+	ASSERT_EQ(0, ioctl(self->vm, KVM_SET_USER_MEMORY_REGION, &region));
+
+	self->vcpu = ioctl(self->vm, KVM_CREATE_VCPU, 0);
+	ASSERT_LE(0, self->vcpu) TH_LOG("KVM_CREATE_VCPU: %s", strerror(errno));
+	ret = ioctl(self->kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+	ASSERT_LT(0, ret);
+	self->run_size = ret;
+	self->run = mmap(NULL, self->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->vcpu, 0);
+	ASSERT_NE(MAP_FAILED, self->run);
+}
+
+/* Drop the VM (KVM VMXOFFs every CPU) and then KVM itself. */
+FIXTURE_TEARDOWN(kvm)
+{
+	int ret;
+
+	if (self->run && self->run != MAP_FAILED)
+		munmap(self->run, self->run_size);
+	if (self->mem && self->mem != MAP_FAILED)
+		munmap(self->mem, PAGE_SZ);
+	if (self->vcpu >= 0)
+		close(self->vcpu);
+	if (self->vm >= 0)
+		close(self->vm);
+	if (self->kvm >= 0)
+		close(self->kvm);
+	ret = kmod_unload("kvm_intel");
+	if (!ret)
+		ret = kmod_unload("kvm");
+	if (ret)
+		TH_LOG("unloading KVM: %s", strerror(-ret));
+}
+
+/* One pass through the guest from its first byte: OUT, then HLT. */
+static void run_guest(struct __test_metadata *_metadata, int vcpu,
+		      struct kvm_run *run)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	ASSERT_EQ(0, ioctl(vcpu, KVM_GET_SREGS, &sregs));
+	sregs.cs.base = 0;
+	sregs.cs.selector = 0;
+	ASSERT_EQ(0, ioctl(vcpu, KVM_SET_SREGS, &sregs));
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = GUEST_ADDR;
+	regs.rflags = 0x2;
+	ASSERT_EQ(0, ioctl(vcpu, KVM_SET_REGS, &regs));
+
+	ASSERT_EQ(0, ioctl(vcpu, KVM_RUN, 0))
+		TH_LOG("KVM_RUN: %s", strerror(errno));
+	ASSERT_EQ(KVM_EXIT_IO, run->exit_reason)
+		TH_LOG("exit_reason %u, hw reason %#llx", run->exit_reason,
+		       (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
+	ASSERT_EQ(KVM_EXIT_IO_OUT, run->io.direction);
+	ASSERT_EQ(GUEST_PORT, run->io.port);
+	ASSERT_EQ(1, run->io.size);
+	ASSERT_EQ(1, run->io.count);
+	ASSERT_EQ(GUEST_BYTE, *((unsigned char *)run + run->io.data_offset));
+
+	ASSERT_EQ(0, ioctl(vcpu, KVM_RUN, 0))
+		TH_LOG("KVM_RUN: %s", strerror(errno));
+	ASSERT_EQ(KVM_EXIT_HLT, run->exit_reason)
+		TH_LOG("exit_reason %u", run->exit_reason);
+	ASSERT_EQ(0, ioctl(vcpu, KVM_GET_REGS, &regs));
+	ASSERT_EQ(GUEST_ADDR + sizeof(guest_code), regs.rip);
+	ASSERT_EQ(GUEST_BYTE, regs.rax & 0xff);
+}
+
+/* vmxmon's rmmod left VMX free: KVM runs a guest. */
+TEST_F_TIMEOUT(kvm, guest_runs_after_vmxmon_unload, 300)
+{
+	run_guest(_metadata, self->vcpu, self->run);
+}
+
+/*
+ * With KVM's VM open every CPU has CR4.VMXE set: vmxmon must say EBUSY,
+ * and its failed load must not have taken VMX from KVM on any CPU.
+ */
+TEST_F_TIMEOUT(kvm, vmxmon_busy_while_kvm_vm_open, 300)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int cpu;
+
+	/* Loaded from each CPU in turn, so each one's check sees KVM. */
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		ASSERT_EQ(0, vmxmon_pin(cpu));
+		ASSERT_EQ(-EBUSY, vmxmon_load(NULL)) TH_LOG("from cpu %d", cpu);
+		ASSERT_FALSE(vmxmon_loaded());
+		run_guest(_metadata, self->vcpu, self->run);
+		TH_LOG("cpu %d: EBUSY, then KVM's guest ran", cpu);
+	}
+}
+
+/* With KVM's VMs closed and KVM unloaded, vmxmon takes VMX again. */
+FIXTURE(handback) {
+};
+
+FIXTURE_SETUP(handback)
+{
+}
+
+FIXTURE_TEARDOWN(handback)
+{
+}
+
+TEST_F_TIMEOUT(handback, vmxmon_loads_after_kvm_unload, 300)
+{
+	int ret;
+
+	ret = kmod_unload("kvm_intel");
+	ASSERT_EQ(0, ret) TH_LOG("kvm_intel: %s", strerror(-ret));
+	ret = kmod_unload("kvm");
+	ASSERT_EQ(0, ret) TH_LOG("kvm: %s", strerror(-ret));
+	ASSERT_FALSE(kmod_loaded("kvm_intel"));
+	ASSERT_FALSE(kmod_loaded("kvm"));
+	if (vmxmon_loaded())
+		ASSERT_EQ(0, vmxmon_unload());
+
+	ret = vmxmon_load(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("vmxmon load: %s", strerror(-ret));
+	ASSERT_TRUE(vmxmon_loaded());
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virt());
+}
+
+TEST_HARNESS_MAIN
