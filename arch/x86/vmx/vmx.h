@@ -105,7 +105,21 @@ enum vmxmon_exit_action vmxmon_abort(struct vmxmon_cpu *vc,
 				     struct vmxmon_regs *regs, const char *why);
 __printf(1, 2) void vmxmon_root_log(const char *fmt, ...);
 
-/* exit_cr.c, exit_msr.c, ept.c: handlers for their subject. */
+/*
+ * trap.c: account and trace one trapped event, in root mode.  Counted per
+ * CPU per MSR/port/vector, and sent to the vmxmon tracepoints.
+ */
+void vmxmon_note_msr(struct vmxmon_cpu *vc, u32 msr, bool write, u64 value);
+void vmxmon_note_io(struct vmxmon_cpu *vc, u16 port, u8 size, bool in,
+		    u32 value);
+void vmxmon_note_exception(struct vmxmon_cpu *vc, u8 vector, u32 error,
+			   unsigned long rip, unsigned long cr2);
+
+/* exit_cr.c, exit_msr.c, exit_io.c, exit_exception.c, ept.c: by subject. */
+enum vmxmon_exit_action vmxmon_handle_io(struct vmxmon_cpu *vc,
+					 struct vmxmon_regs *regs);
+enum vmxmon_exit_action vmxmon_handle_exception(struct vmxmon_cpu *vc,
+						struct vmxmon_regs *regs);
 enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
 					 struct vmxmon_regs *regs);
 enum vmxmon_exit_action vmxmon_handle_rdmsr(struct vmxmon_cpu *vc,

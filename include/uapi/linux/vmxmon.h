@@ -15,18 +15,6 @@
 #define VMXMON_ABI_VERSION	1
 #define VMXMON_DEVICE		"/dev/vmxmon"
 
-/* Bits of vmxmon_info.caps: what this build of the module implements. */
-#define VMXMON_CAP_HYPERVISOR	(1ULL << 0)	/* CPUs run in VMX non-root */
-
-struct vmxmon_info {
-	__u32 abi_version;	/* VMXMON_ABI_VERSION */
-	__u32 nr_cpus_online;	/* CPUs online */
-	__u32 nr_cpus_virt;	/* CPUs running in VMX non-root mode */
-	__u32 reserved0;
-	__u64 caps;		/* VMXMON_CAP_* */
-	__u64 reserved[5];
-};
-
 /*
  * Basic VM-exit reasons (SDM Vol. 3D, Appendix C): the one table of their
  * numbers and names, for the module's dispatch, statistics and
@@ -78,7 +66,118 @@ enum vmxmon_exit_reason {
 };
 #undef VMXMON_EXIT_ENUM
 
+/* Bits of vmxmon_info.caps: what this build of the module implements. */
+#define VMXMON_CAP_HYPERVISOR	(1ULL << 0)	/* CPUs run in VMX non-root */
+#define VMXMON_CAP_MSR_TRAPS	(1ULL << 1)	/* VMXMON_TRAP_MSR */
+#define VMXMON_CAP_IO_TRAPS	(1ULL << 2)	/* VMXMON_TRAP_IO */
+#define VMXMON_CAP_EXC_TRAPS	(1ULL << 3)	/* VMXMON_TRAP_EXC */
+#define VMXMON_CAP_PERSIST	(1ULL << 4)	/* VMXMON_TRAP_PERSIST */
+
+struct vmxmon_info {
+	__u32 abi_version;	/* VMXMON_ABI_VERSION */
+	__u32 nr_cpus_online;	/* CPUs online */
+	__u32 nr_cpus_virt;	/* CPUs running in VMX non-root mode */
+	__u32 nr_exit_reasons;	/* VMXMON_NR_EXIT_REASONS of the module */
+	__u64 caps;		/* VMXMON_CAP_* */
+	__u64 reserved[5];
+};
+
+/*
+ * Trap flags.  A trap belongs to the open file that set it and goes away
+ * when that file is closed, unless VMXMON_TRAP_PERSIST makes it the
+ * module's: then it holds until removed with the same flag or unload.
+ * The traps in force are the union over all owners, so two owners of the
+ * same trap keep it until both are gone.
+ */
+#define VMXMON_TRAP_READ	(1U << 0)	/* MSR: RDMSR; I/O: IN, INS */
+#define VMXMON_TRAP_WRITE	(1U << 1)	/* MSR: WRMSR; I/O: OUT, OUTS */
+#define VMXMON_TRAP_PERSIST	(1U << 2)	/* owned by the module */
+
+/*
+ * MSRs first..last, both in one half of the MSR bitmap (SDM 25.6.9):
+ * 0x00000000-0x00001fff or 0xc0000000-0xc0001fff.  Other MSRs cannot be
+ * chosen: every access to them exits whatever the bitmap says (-ERANGE).
+ */
+struct vmxmon_msr_trap {
+	__u32 first;
+	__u32 last;		/* inclusive */
+	__u32 flags;		/* READ and/or WRITE, PERSIST */
+	__u32 reserved[5];
+};
+
+/* I/O ports first..last, 0-0xffff (SDM 25.6.4). */
+struct vmxmon_io_trap {
+	__u32 first;
+	__u32 last;		/* inclusive */
+	__u32 flags;		/* READ (in) and/or WRITE (out), PERSIST */
+	__u32 reserved[5];
+};
+
+/*
+ * Exception vector 0-31 except 2 (NMI is not an exception to trap).
+ * For #PF (14), only faults whose error code satisfies
+ * (error & pfec_mask) == pfec_match are trapped (SDM 25.2); all #PF traps
+ * in force share one mask/match pair (else -EBUSY).  0/0 traps every #PF.
+ */
+struct vmxmon_exc_trap {
+	__u32 vector;
+	__u32 flags;		/* PERSIST only */
+	__u32 pfec_mask;
+	__u32 pfec_match;
+	__u32 reserved[4];
+};
+
+/* Removes the caller's traps; with PERSIST, the module's too. */
+struct vmxmon_clear_traps {
+	__u32 flags;		/* PERSIST */
+	__u32 reserved[7];
+};
+
+/* Exit counts of one CPU, indexed by basic exit reason. */
+struct vmxmon_exit_stats {
+	__u32 cpu;		/* in */
+	__u32 reserved0;
+	__u64 exits[VMXMON_NR_EXIT_REASONS];	/* out */
+	__u64 reserved[4];
+};
+
+/* What one CPU counted for one trapped MSR, port or vector. */
+#define VMXMON_KIND_MSR		1
+#define VMXMON_KIND_IO		2
+#define VMXMON_KIND_EXC		3
+
+struct vmxmon_trap_count {
+	__u32 kind;		/* VMXMON_KIND_* */
+	__u32 id;		/* MSR number, port, or vector */
+	__u64 reads;		/* RDMSR, IN/INS; for exceptions, the count */
+	__u64 writes;		/* WRMSR, OUT/OUTS */
+};
+
+/*
+ * Trap counts of one CPU: up to @capacity entries are written at @counts
+ * (a user pointer to struct vmxmon_trap_count[]); @nr says how many there
+ * are, which may exceed @capacity (then call again with more room).
+ */
+struct vmxmon_trap_stats {
+	__u32 cpu;		/* in */
+	__u32 capacity;		/* in: entries at @counts */
+	__u64 counts;		/* in: user pointer */
+	__u32 nr;		/* out */
+	__u32 reserved0;
+	__u64 dropped;		/* out: events not counted (table full) */
+	__u64 reserved[4];
+};
+
 #define VMXMON_IOC_MAGIC	0xb8
 #define VMXMON_GET_INFO		_IOR(VMXMON_IOC_MAGIC, 0x00, struct vmxmon_info)
+#define VMXMON_TRAP_MSR		_IOW(VMXMON_IOC_MAGIC, 0x10, struct vmxmon_msr_trap)
+#define VMXMON_UNTRAP_MSR	_IOW(VMXMON_IOC_MAGIC, 0x11, struct vmxmon_msr_trap)
+#define VMXMON_TRAP_IO		_IOW(VMXMON_IOC_MAGIC, 0x12, struct vmxmon_io_trap)
+#define VMXMON_UNTRAP_IO	_IOW(VMXMON_IOC_MAGIC, 0x13, struct vmxmon_io_trap)
+#define VMXMON_TRAP_EXC		_IOW(VMXMON_IOC_MAGIC, 0x14, struct vmxmon_exc_trap)
+#define VMXMON_UNTRAP_EXC	_IOW(VMXMON_IOC_MAGIC, 0x15, struct vmxmon_exc_trap)
+#define VMXMON_CLEAR_TRAPS	_IOW(VMXMON_IOC_MAGIC, 0x16, struct vmxmon_clear_traps)
+#define VMXMON_GET_EXIT_STATS	_IOWR(VMXMON_IOC_MAGIC, 0x20, struct vmxmon_exit_stats)
+#define VMXMON_GET_TRAP_STATS	_IOWR(VMXMON_IOC_MAGIC, 0x21, struct vmxmon_trap_stats)
 
 #endif /* _UAPI_LINUX_VMXMON_H */
