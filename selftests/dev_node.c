@@ -44,7 +44,8 @@ TEST_F(dev, get_info)
 	ASSERT_EQ(0, ioctl(self->fd, VMXMON_GET_INFO, &info));
 	ASSERT_EQ(VMXMON_ABI_VERSION, info.abi_version);
 	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), info.nr_cpus_online);
-	ASSERT_EQ(0, info.reserved0);
+	ASSERT_EQ(VMXMON_NR_EXIT_REASONS, info.nr_exit_reasons);
+	ASSERT_NE(0, info.caps & VMXMON_CAP_MSR_TRAPS);
 	for (i = 0; i < ARRAY_SIZE(info.reserved); i++)
 		ASSERT_EQ(0, info.reserved[i]);
 }

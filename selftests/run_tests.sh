@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Runs every vmxmon selftest program (or those matching $1), each under a
+# Runs every vmxmon selftest program (or those matching one of the
+# comma-separated globs in $1), each under a
 # time limit, as nested TAP, and ends with "N passed, N failed, N skipped"
 # counted over the individual test cases.
 cd "$(dirname "$0")" || exit 1
@@ -8,7 +9,9 @@ filter=${1:-*}
 limit=${VMXMON_TEST_TIMEOUT:-600}
 tests=
 for t in @TESTS@; do
-	case $t in $filter) tests="$tests $t" ;; esac
+	for f in $(echo "$filter" | tr ',' ' '); do
+		case $t in $f) tests="$tests $t"; break ;; esac
+	done
 done
 
 set -- $tests

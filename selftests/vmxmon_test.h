@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <linux/vmxmon.h>
@@ -100,6 +102,82 @@ static inline void vmxmon_cpuid(unsigned int leaf, unsigned int *regs)
 	asm volatile("cpuid"
 		     : "=a" (regs[0]), "=b" (regs[1]), "=c" (regs[2]), "=d" (regs[3])
 		     : "a" (leaf), "c" (0));
+}
+
+/* @cpu's count of one trapped MSR/port/vector; 0 if never counted. */
+static inline int vmxmon_trap_count(int fd, int cpu, unsigned int kind,
+				    unsigned int id, unsigned long long *reads,
+				    unsigned long long *writes)
+{
+	struct vmxmon_trap_count c[256];
+	struct vmxmon_trap_stats s = {
+		.cpu = cpu, .capacity = 256, .counts = (unsigned long)c,
+	};
+	unsigned int i;
+
+	*reads = *writes = 0;
+	if (ioctl(fd, VMXMON_GET_TRAP_STATS, &s))
+		return -errno;
+	for (i = 0; i < s.nr && i < 256; i++) {
+		if (c[i].kind == kind && c[i].id == id) {
+			*reads = c[i].reads;
+			*writes = c[i].writes;
+		}
+	}
+	return 0;
+}
+
+/* Loads a module of the booted kernel by its path under kernel/. */
+static inline int vmxmon_load_kmod(const char *rel)
+{
+	char path[256];
+	struct utsname u;
+	int fd, ret;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "/lib/modules/%s/kernel/%s", u.release, rel);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/* tracefs: write @val to @file below /sys/kernel/tracing. */
+static inline int vmxmon_tracefs_write(const char *file, const char *val)
+{
+	char path[256];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", file);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* Lines of the trace buffer containing every one of @needles (NULL-ended). */
+static inline int vmxmon_trace_lines(const char *const *needles)
+{
+	FILE *f = fopen("/sys/kernel/tracing/trace", "r");
+	char line[1024];
+	int n = 0, i;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#')
+			continue;
+		for (i = 0; needles[i] && strstr(line, needles[i]); i++)
+			;
+		if (!needles[i])
+			n++;
+	}
+	fclose(f);
+	return n;
 }
 
 #endif /* VMXMON_TEST_H */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/vmxmon: the control plane.  The ABI is include/uapi/linux/vmxmon.h.
+ * /dev/vmxmon: the control plane.  The ABI is include/uapi/linux/vmxmon.h,
+ * documented in Documentation/ioctl-abi.rst.  Each open file owns the
+ * traps it sets (src/traps.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -8,23 +10,82 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include <uapi/linux/vmxmon.h>
+#include <vmxmon/traps.h>
 #include <vmxmon/vmxmon.h>
 
-static long vmxmon_get_info(void __user *uarg)
+#define TRAP_STATS_MAX	256	/* a CPU counts at most this many kinds/ids */
+
+static long get_info(void __user *uarg)
 {
 	struct vmxmon_info info = {
 		.abi_version = VMXMON_ABI_VERSION,
 		.nr_cpus_online = num_online_cpus(),
 		.nr_cpus_virt = vmxmon_nr_cpus_virt(),
-		.caps = VMXMON_CAP_HYPERVISOR,
+		.nr_exit_reasons = VMXMON_NR_EXIT_REASONS,
+		.caps = VMXMON_CAP_HYPERVISOR | VMXMON_CAP_MSR_TRAPS |
+			VMXMON_CAP_IO_TRAPS | VMXMON_CAP_EXC_TRAPS |
+			VMXMON_CAP_PERSIST,
 	};
 
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static bool zero(const void *p, size_t len)
+{
+	return !memchr_inv(p, 0, len);
+}
+
+static long get_exit_stats(void __user *uarg)
+{
+	struct vmxmon_exit_stats *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	long ret;
+
+	if (!s)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(s, uarg, sizeof(*s)))
+		goto out;
+	ret = -EINVAL;
+	if (s->reserved0 || !zero(s->reserved, sizeof(s->reserved)) ||
+	    s->cpu >= nr_cpu_ids)
+		goto out;
+	ret = vmxmon_read_exit_counts(s->cpu, s->exits);
+	if (!ret && copy_to_user(uarg, s, sizeof(*s)))
+		ret = -EFAULT;
+out:
+	kfree(s);
+	return ret;
+}
+
+static long get_trap_stats(void __user *uarg)
+{
+	struct vmxmon_trap_count *buf;
+	struct vmxmon_trap_stats s;
+	unsigned int n;
+	long ret;
+
+	if (copy_from_user(&s, uarg, sizeof(s)))
 		return -EFAULT;
-	return 0;
+	if (s.reserved0 || !zero(s.reserved, sizeof(s.reserved)) ||
+	    s.cpu >= nr_cpu_ids)
+		return -EINVAL;
+	n = min_t(u32, s.capacity, TRAP_STATS_MAX);
+	buf = kcalloc(TRAP_STATS_MAX, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = vmxmon_read_trap_counts(s.cpu, buf, TRAP_STATS_MAX, &s.nr,
+				      &s.dropped);
+	if (!ret && n && copy_to_user(u64_to_user_ptr(s.counts), buf,
+				      min(n, s.nr) * sizeof(*buf)))
+		ret = -EFAULT;
+	if (!ret && copy_to_user(uarg, &s, sizeof(s)))
+		ret = -EFAULT;
+	kfree(buf);
+	return ret;
 }
 
 static long vmxmon_ioctl(struct file *file, unsigned int cmd,
@@ -34,14 +95,38 @@ static long vmxmon_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case VMXMON_GET_INFO:
-		return vmxmon_get_info(uarg);
+		return get_info(uarg);
+	case VMXMON_GET_EXIT_STATS:
+		return get_exit_stats(uarg);
+	case VMXMON_GET_TRAP_STATS:
+		return get_trap_stats(uarg);
 	default:
-		return -ENOTTY;
+		return vmxmon_traps_ioctl(file->private_data, cmd, uarg);
 	}
+}
+
+static int vmxmon_open(struct inode *inode, struct file *file)
+{
+	struct vmxmon_owner *o = kzalloc(sizeof(*o), GFP_KERNEL);
+
+	if (!o)
+		return -ENOMEM;
+	vmxmon_owner_init(o);
+	file->private_data = o;
+	return 0;
+}
+
+static int vmxmon_release(struct inode *inode, struct file *file)
+{
+	vmxmon_owner_release(file->private_data);
+	kfree(file->private_data);
+	return 0;
 }
 
 static const struct file_operations vmxmon_fops = {
 	.owner		= THIS_MODULE,
+	.open		= vmxmon_open,
+	.release	= vmxmon_release,
 	.unlocked_ioctl	= vmxmon_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,

@@ -11,31 +11,45 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 
+#include <vmxmon/trace.h>
+#include <vmxmon/traps.h>
 #include <vmxmon/vmxmon.h>
 
 static int __init vmxmon_init(void)
 {
 	int ret;
 
-	ret = vmxmon_vmx_init();
+	ret = vmxmon_trace_init();
 	if (ret)
 		return ret;
+	ret = vmxmon_vmx_init();
+	if (ret)
+		goto trace;
+	vmxmon_traps_init();
 	vmxmon_stats_init();
 	ret = vmxmon_dev_register();
 	if (ret) {
 		pr_err("cannot register /dev/vmxmon: %d\n", ret);
-		vmxmon_stats_exit();
-		vmxmon_vmx_exit();
-		return ret;
+		goto stats;
 	}
 	return 0;
+stats:
+	vmxmon_stats_exit();
+	vmxmon_traps_exit();
+	vmxmon_vmx_exit();
+trace:
+	vmxmon_trace_teardown();
+	return ret;
 }
 
+/* No file is open (each holds a module reference), so no trap but persistent ones. */
 static void __exit vmxmon_exit(void)
 {
 	vmxmon_dev_unregister();
 	vmxmon_stats_exit();
+	vmxmon_traps_exit();
 	vmxmon_vmx_exit();
+	vmxmon_trace_teardown();
 	pr_info("unloaded: every CPU left VMX\n");
 }
 

@@ -4,6 +4,7 @@
 #define _VMXMON_VMXMON_H
 
 #include <linux/types.h>
+#include <uapi/linux/vmxmon.h>
 
 /* src/device.c */
 int vmxmon_dev_register(void);
@@ -18,6 +19,20 @@ int vmxmon_vmx_init(void);
 void vmxmon_vmx_exit(void);
 unsigned int vmxmon_nr_cpus_virt(void);
 int vmxmon_read_exit_counts(unsigned int cpu, u64 *counts);
+
+int vmxmon_read_trap_counts(unsigned int cpu, struct vmxmon_trap_count *out,
+			    unsigned int capacity, unsigned int *nr,
+			    u64 *dropped);
+
+/* arch/x86/vmx/trap.c: the wanted traps, built then synced to all CPUs. */
+int vmxmon_want_init(void);
+void vmxmon_want_free(void);
+void vmxmon_want_reset(void);
+bool vmxmon_msr_in_bitmap(u32 msr);
+void vmxmon_want_msr(u32 first, u32 last, bool read, bool write);
+void vmxmon_want_io(u32 first, u32 last, bool in, bool out);
+void vmxmon_want_exception(u32 vector, u32 pfec_mask, u32 pfec_match);
+void vmxmon_want_sync(void);
 
 /* arch/x86/vmx/exit.c */
 const char *vmxmon_exit_reason_name(u32 reason);

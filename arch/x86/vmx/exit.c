@@ -19,6 +19,8 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
+#include <vmxmon/trace.h>
+
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -211,17 +213,28 @@ static enum vmxmon_exit_action handle_xsetbv(struct vmxmon_cpu *vc,
 	return VMXMON_RESUME;
 }
 
-/* vmxmon's own VMCALL: ring 0 (CPL is SS.DPL, SDM 24.4.1) and the key. */
+/*
+ * vmxmon's own VMCALLs: ring 0 (CPL is SS.DPL, SDM 24.4.1) and the key.
+ * LEAVE gives this CPU back; SYNC takes the traps now wanted (trap.c).
+ */
 static enum vmxmon_exit_action handle_vmcall(struct vmxmon_cpu *vc,
 					     struct vmxmon_regs *regs)
 {
 	u32 ss_ar = vmcs_read32(GUEST_SS_AR_BYTES);
 
-	if (((ss_ar >> 5) & 3) == 0 && regs->rax == VMXMON_VMCALL_LEAVE &&
-	    regs->rdx == vmxmon_cfg.leave_key)
+	if (((ss_ar >> 5) & 3) || regs->rdx != vmxmon_cfg.leave_key)
+		return handle_ud(vc, regs);
+	switch (regs->rax) {
+	case VMXMON_VMCALL_LEAVE:
 		return vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP) +
 					  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	return handle_ud(vc, regs);
+	case VMXMON_VMCALL_SYNC:
+		vmxmon_trap_apply(vc);
+		vmxmon_skip_instruction();
+		return VMXMON_RESUME;
+	default:
+		return handle_ud(vc, regs);
+	}
 }
 
 /* A real CPU would shut down; the machine resets (SDM 28.2.1). */
@@ -291,6 +304,8 @@ int vmxmon_handle_exit(struct vmxmon_regs *regs)
 		WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
 	else
 		WRITE_ONCE(vc->exits_other, vc->exits_other + 1);
+	vmxmon_trace_exit(vc->cpu, reason, vmcs_readl(GUEST_RIP),
+			  vmcs_readl(EXIT_QUALIFICATION));
 
 	/* SDM 27.8: the guest state was not loaded; its fields say why. */
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)

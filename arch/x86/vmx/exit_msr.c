@@ -90,9 +90,13 @@ enum vmxmon_exit_action vmxmon_handle_rdmsr(struct vmxmon_cpu *vc,
 	if (s) {
 		val = __vmcs_read(s->field);
 	} else if (rdmsrl_safe(msr, &val)) {
+		if (vmxmon_msr_trapped(vc, msr, false))
+			vmxmon_note_msr(vc, msr, false, 0, true);
 		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
 		return VMXMON_RESUME;
 	}
+	if (vmxmon_msr_trapped(vc, msr, false))
+		vmxmon_note_msr(vc, msr, false, val, false);
 	regs->rax = (u32)val;
 	regs->rdx = val >> 32;
 	vmxmon_skip_instruction();
@@ -105,15 +109,20 @@ enum vmxmon_exit_action vmxmon_handle_wrmsr(struct vmxmon_cpu *vc,
 	u32 msr = regs->rcx;
 	u64 val = (u32)regs->rax | (regs->rdx << 32);
 	const struct switched_msr *s = find_switched(msr);
+	bool trapped = vmxmon_msr_trapped(vc, msr, true);
+	bool fault;
 
 	/* Never tried on the real MSR: root mode runs on the host's values. */
 	if (s) {
-		if (!s->valid(__vmcs_read(s->field), val)) {
-			vmxmon_inject_exception(X86_TRAP_GP, true, 0);
-			return VMXMON_RESUME;
-		}
-		__vmcs_write(s->field, val);
-	} else if (wrmsrl_safe(msr, val)) {
+		fault = !s->valid(__vmcs_read(s->field), val);
+		if (!fault)
+			__vmcs_write(s->field, val);
+	} else {
+		fault = wrmsrl_safe(msr, val);
+	}
+	if (trapped)
+		vmxmon_note_msr(vc, msr, true, val, fault);
+	if (fault) {
 		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
 		return VMXMON_RESUME;
 	}

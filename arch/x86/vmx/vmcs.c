@@ -234,13 +234,12 @@ static void setup_exec_controls(struct vmxmon_cpu *vc)
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, c->pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, c->proc);
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, c->proc2);
-	vmcs_write32(EXCEPTION_BITMAP, 0);
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
-	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write32(CR3_TARGET_COUNT, 0);
-	vmcs_write64(IO_BITMAP_A, c->io_bitmap_a_pa);
-	vmcs_write64(IO_BITMAP_B, c->io_bitmap_b_pa);
-	vmcs_write64(MSR_BITMAP, c->msr_bitmap_pa);
+	/* This CPU's own bitmaps and exception bitmap: the traps in force. */
+	vmcs_write64(IO_BITMAP_A, __pa(vc->io_bitmaps));
+	vmcs_write64(IO_BITMAP_B, __pa(vc->io_bitmaps) + PAGE_SIZE);
+	vmcs_write64(MSR_BITMAP, __pa(vc->msr_bitmap));
+	vmxmon_trap_apply(vc);
 	vmcs_write64(EPT_POINTER, c->eptp);
 	vmcs_write16(VIRTUAL_PROCESSOR_ID, vc->vpid);
 	if (c->proc2 & SECONDARY_EXEC_XSAVES)

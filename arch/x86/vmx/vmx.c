@@ -26,7 +26,6 @@ module_param(fail_cpu, int, 0400);
 MODULE_PARM_DESC(fail_cpu, "test only: CPU whose virtualization fails (-1: none)");
 
 static struct vmxmon_cpu **vcpus;
-static void *msr_bitmap, *io_bitmaps;
 static void *host_pgd;
 static int hp_state = -1;
 
@@ -37,6 +36,7 @@ static void free_vcpu(struct vmxmon_cpu *vc)
 	free_page((unsigned long)vc->vmxon);
 	free_page((unsigned long)vc->vmcs);
 	free_pages((unsigned long)vc->stack, get_order(VMXMON_HOST_STACK_SIZE));
+	vmxmon_trap_cpu_free(vc);
 	kfree(vc);
 }
 
@@ -54,7 +54,7 @@ static struct vmxmon_cpu *alloc_vcpu(unsigned int cpu)
 	vc->vmcs = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->stack = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
 					     get_order(VMXMON_HOST_STACK_SIZE));
-	if (!vc->vmxon || !vc->vmcs || !vc->stack) {
+	if (!vc->vmxon || !vc->vmcs || !vc->stack || vmxmon_trap_cpu_alloc(vc)) {
 		free_vcpu(vc);
 		return NULL;
 	}
@@ -121,22 +121,16 @@ static int host_pgd_init(void)
 static void free_shared(void)
 {
 	vmxmon_ept_free();
-	free_page((unsigned long)msr_bitmap);
-	free_pages((unsigned long)io_bitmaps, 1);
+	vmxmon_want_free();
 	free_page((unsigned long)host_pgd);
-	msr_bitmap = io_bitmaps = host_pgd = NULL;
+	host_pgd = NULL;
 }
 
-/* Bitmaps are on but empty: no MSR or port in range exits (SDM 25.1.3). */
+/* Bitmaps start empty: no MSR or port in range exits (SDM 25.1.3). */
 static int alloc_shared(void)
 {
-	msr_bitmap = (void *)get_zeroed_page(GFP_KERNEL);
-	io_bitmaps = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
-	if (!msr_bitmap || !io_bitmaps || host_pgd_init())
+	if (vmxmon_want_init() || host_pgd_init())
 		return -ENOMEM;
-	vmxmon_cfg.msr_bitmap_pa = __pa(msr_bitmap);
-	vmxmon_cfg.io_bitmap_a_pa = __pa(io_bitmaps);
-	vmxmon_cfg.io_bitmap_b_pa = __pa(io_bitmaps) + PAGE_SIZE;
 	return vmxmon_ept_init();
 }
 
@@ -191,6 +185,16 @@ unsigned int vmxmon_nr_cpus_virt(void)
 		if (vcpus[cpu] && READ_ONCE(vcpus[cpu]->state) == VMXMON_CPU_GUEST)
 			n++;
 	return n;
+}
+
+int vmxmon_read_trap_counts(unsigned int cpu, struct vmxmon_trap_count *out,
+			    unsigned int capacity, unsigned int *nr,
+			    u64 *dropped)
+{
+	if (!vcpus || cpu >= nr_cpu_ids || !vcpus[cpu])
+		return -ENODEV;
+	*nr = vmxmon_cpu_trap_counts(vcpus[cpu], out, capacity, dropped);
+	return 0;
 }
 
 /* A snapshot of one CPU's exit counters; -ENODEV if it was never set up. */

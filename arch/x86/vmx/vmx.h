@@ -17,8 +17,17 @@
 #include <vmxmon/mtrr.h>
 #include <vmxmon/vmxmon.h>
 
-/* RAX of vmxmon's own VMCALL; RDX carries the per-load key. */
+/* RAX of vmxmon's own VMCALLs; RDX carries the per-load key. */
 #define VMXMON_VMCALL_LEAVE	0x766d786d6f6e0001ULL	/* "vmxmon" 1 */
+#define VMXMON_VMCALL_SYNC	0x766d786d6f6e0002ULL	/* take the traps */
+
+/* Per-CPU table of trap counts, keyed by kind and MSR/port/vector. */
+#define VMXMON_COUNT_SLOTS	256
+
+struct vmxmon_count {
+	u64 key;		/* kind << 32 | id; 0 = free */
+	u64 reads, writes;
+};
 
 #define VMXMON_HOST_STACK_SIZE	(4 * PAGE_SIZE)
 
@@ -40,7 +49,6 @@ struct vmxmon_config {
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u64 ept_vpid_cap;
 	u64 eptp;
-	u64 msr_bitmap_pa, io_bitmap_a_pa, io_bitmap_b_pa;
 	unsigned long host_cr3;
 	u64 leave_key;
 	bool invept_single, invvpid_single;
@@ -65,6 +73,14 @@ struct vmxmon_cpu {
 	bool launching;			/* inside vmxmon_launch() */
 	u64 exits[VMXMON_NR_EXIT_REASONS];
 	u64 exits_other;		/* basic reasons beyond the table */
+
+	/* This CPU's copy of the traps in force (trap.c), set in root mode. */
+	void *msr_bitmap;		/* the VMCS's MSR bitmap (SDM 25.6.9) */
+	void *io_bitmaps;		/* the VMCS's I/O bitmaps A and B */
+	void *io_dirs;			/* wanted IN bits, then wanted OUT bits */
+	u32 exc_bitmap, pfec_mask, pfec_match;
+	struct vmxmon_count counts[VMXMON_COUNT_SLOTS];
+	u64 counts_dropped;
 };
 
 DECLARE_PER_CPU(struct vmxmon_cpu *, vmxmon_cpu);
@@ -109,11 +125,20 @@ __printf(1, 2) void vmxmon_root_log(const char *fmt, ...);
  * trap.c: account and trace one trapped event, in root mode.  Counted per
  * CPU per MSR/port/vector, and sent to the vmxmon tracepoints.
  */
-void vmxmon_note_msr(struct vmxmon_cpu *vc, u32 msr, bool write, u64 value);
+void vmxmon_note_msr(struct vmxmon_cpu *vc, u32 msr, bool write, u64 value,
+		     bool fault);
 void vmxmon_note_io(struct vmxmon_cpu *vc, u16 port, u8 size, bool in,
 		    u32 value);
 void vmxmon_note_exception(struct vmxmon_cpu *vc, u8 vector, u32 error,
 			   unsigned long rip, unsigned long cr2);
+
+int vmxmon_trap_cpu_alloc(struct vmxmon_cpu *vc);
+void vmxmon_trap_cpu_free(struct vmxmon_cpu *vc);
+void vmxmon_trap_apply(struct vmxmon_cpu *vc);
+bool vmxmon_msr_trapped(struct vmxmon_cpu *vc, u32 msr, bool write);
+unsigned int vmxmon_cpu_trap_counts(struct vmxmon_cpu *vc,
+				    struct vmxmon_trap_count *out,
+				    unsigned int capacity, u64 *dropped);
 
 /* exit_cr.c, exit_msr.c, exit_io.c, exit_exception.c, ept.c: by subject. */
 enum vmxmon_exit_action vmxmon_handle_io(struct vmxmon_cpu *vc,

@@ -66,6 +66,13 @@ enum vmxmon_exit_reason {
 };
 #undef VMXMON_EXIT_ENUM
 
+/* Exception vectors (SDM Vol. 3A 6.3.1) by mnemonic: X(vector, NAME). */
+#define VMXMON_EXCEPTIONS(X)						\
+	X(0, DE) X(1, DB) X(2, NMI) X(3, BP) X(4, OF) X(5, BR) X(6, UD)	\
+	X(7, NM) X(8, DF) X(9, CSO) X(10, TS) X(11, NP) X(12, SS)	\
+	X(13, GP) X(14, PF) X(16, MF) X(17, AC) X(18, MC) X(19, XM)	\
+	X(20, VE) X(21, CP) X(28, HV) X(29, VC) X(30, SX)
+
 /* Bits of vmxmon_info.caps: what this build of the module implements. */
 #define VMXMON_CAP_HYPERVISOR	(1ULL << 0)	/* CPUs run in VMX non-root */
 #define VMXMON_CAP_MSR_TRAPS	(1ULL << 1)	/* VMXMON_TRAP_MSR */

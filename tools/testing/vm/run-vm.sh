@@ -12,7 +12,7 @@ usage: $0 [options]
   --cpus N          emulated CPUs: 1, 2 or 4 (default 2)
   --backend B       auto, bochs, or qemu (nested KVM on Intel; default auto)
   --mode M          test (default), demo, or shell (interactive console)
-  --filter GLOB     run only the selftests matching GLOB
+  --filter GLOBS    run only the selftests matching these comma-separated globs
   --append STR      extra kernel command line
   --model M         bochs CPU model (default corei7_skylake_x)
   --timeout SEC     hard wall-clock limit (default 1500)

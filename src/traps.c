@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Traps and their owners.  Each open file of /dev/vmxmon owns the traps it
+ * set; VMXMON_TRAP_PERSIST ones belong to the module.  The traps in force
+ * are the union over all owners, rebuilt and pushed to every CPU on each
+ * change (arch/x86/vmx/trap.c), so shared traps last until their last
+ * owner lets go.  Every refusal is an errno and a rate-limited dmesg line.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cpu.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/trapnr.h>
+
+#include <vmxmon/traps.h>
+#include <vmxmon/vmxmon.h>
+
+struct trap {
+	struct list_head node;
+	u32 kind;		/* VMXMON_KIND_* */
+	u32 first, last;	/* MSRs, ports, or the vector twice */
+	u32 flags;		/* VMXMON_TRAP_READ/WRITE */
+	u32 pfec_mask, pfec_match;
+};
+
+static DEFINE_MUTEX(traps_lock);
+static LIST_HEAD(owners);
+static struct vmxmon_owner persistent = {
+	.traps = LIST_HEAD_INIT(persistent.traps),
+	.node = LIST_HEAD_INIT(persistent.node),
+};
+
+#define refuse(err, fmt, ...) ({					\
+	pr_info_ratelimited("refused (%s): " fmt "\n", #err, ##__VA_ARGS__); \
+	-(err);								\
+})
+
+static bool reserved_clear(const u32 *r, unsigned int n)
+{
+	while (n--)
+		if (r[n])
+			return false;
+	return true;
+}
+
+/* Rebuilds the wanted traps from every owner; caller holds traps_lock. */
+static void push_traps(void)
+{
+	struct vmxmon_owner *o;
+	struct trap *t;
+
+	cpus_read_lock();
+	vmxmon_want_reset();
+	list_for_each_entry(o, &owners, node) {
+		list_for_each_entry(t, &o->traps, node) {
+			bool r = t->flags & VMXMON_TRAP_READ;
+			bool w = t->flags & VMXMON_TRAP_WRITE;
+
+			if (t->kind == VMXMON_KIND_MSR)
+				vmxmon_want_msr(t->first, t->last, r, w);
+			else if (t->kind == VMXMON_KIND_IO)
+				vmxmon_want_io(t->first, t->last, r, w);
+			else
+				vmxmon_want_exception(t->first, t->pfec_mask,
+						      t->pfec_match);
+		}
+	}
+	vmxmon_want_sync();
+	cpus_read_unlock();
+}
+
+static struct trap *find(struct vmxmon_owner *o, const struct trap *k)
+{
+	struct trap *t;
+
+	list_for_each_entry(t, &o->traps, node)
+		if (t->kind == k->kind && t->first == k->first &&
+		    t->last == k->last && t->flags == k->flags &&
+		    t->pfec_mask == k->pfec_mask &&
+		    t->pfec_match == k->pfec_match)
+			return t;
+	return NULL;
+}
+
+/* All #PF traps in force share the VMCS's one mask/match pair. */
+static bool pfec_conflict(const struct trap *k)
+{
+	struct vmxmon_owner *o;
+	struct trap *t;
+
+	list_for_each_entry(o, &owners, node)
+		list_for_each_entry(t, &o->traps, node)
+			if (t->kind == VMXMON_KIND_EXC && t->first == X86_TRAP_PF &&
+			    (t->pfec_mask != k->pfec_mask ||
+			     t->pfec_match != k->pfec_match))
+				return true;
+	return false;
+}
+
+static int add_or_remove(struct vmxmon_owner *o, const struct trap *k,
+			 bool persist, bool add)
+{
+	struct trap *t;
+	int ret = 0;
+
+	if (persist)
+		o = &persistent;
+	mutex_lock(&traps_lock);
+	t = find(o, k);
+	if (add) {
+		if (k->kind == VMXMON_KIND_EXC && k->first == X86_TRAP_PF &&
+		    pfec_conflict(k)) {
+			ret = refuse(EBUSY, "#PF trap with another error-code mask/match in force");
+			goto out;
+		}
+		if (t)
+			goto out;	/* already owned: nothing changes */
+		t = kmemdup(k, sizeof(*k), GFP_KERNEL);
+		if (!t) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		list_add_tail(&t->node, &o->traps);
+	} else {
+		if (!t) {
+			ret = refuse(ENOENT, "no such trap owned by the caller");
+			goto out;
+		}
+		list_del(&t->node);
+		kfree(t);
+	}
+	push_traps();
+out:
+	mutex_unlock(&traps_lock);
+	return ret;
+}
+
+static int msr_trap(struct vmxmon_owner *o, void __user *arg, bool add)
+{
+	struct vmxmon_msr_trap u;
+	struct trap k = { .kind = VMXMON_KIND_MSR };
+
+	if (copy_from_user(&u, arg, sizeof(u)))
+		return -EFAULT;
+	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
+		return refuse(EINVAL, "reserved fields of an MSR trap not zero");
+	if (u.flags & ~(VMXMON_TRAP_READ | VMXMON_TRAP_WRITE | VMXMON_TRAP_PERSIST) ||
+	    !(u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE)))
+		return refuse(EINVAL, "MSR trap flags %#x: need READ and/or WRITE", u.flags);
+	if (u.first > u.last)
+		return refuse(EINVAL, "MSR range %#x-%#x is reversed", u.first, u.last);
+	if (!vmxmon_msr_in_bitmap(u.first) || !vmxmon_msr_in_bitmap(u.last) ||
+	    (u.first < 0xc0000000U) != (u.last < 0xc0000000U))
+		return refuse(ERANGE, "MSR range %#x-%#x: only 0-0x1fff and 0xc0000000-0xc0001fff can be chosen; all other MSRs exit unconditionally (SDM 25.1.3)",
+			      u.first, u.last);
+	k.first = u.first;
+	k.last = u.last;
+	k.flags = u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE);
+	return add_or_remove(o, &k, u.flags & VMXMON_TRAP_PERSIST, add);
+}
+
+static int io_trap(struct vmxmon_owner *o, void __user *arg, bool add)
+{
+	struct vmxmon_io_trap u;
+	struct trap k = { .kind = VMXMON_KIND_IO };
+
+	if (copy_from_user(&u, arg, sizeof(u)))
+		return -EFAULT;
+	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
+		return refuse(EINVAL, "reserved fields of an I/O trap not zero");
+	if (u.flags & ~(VMXMON_TRAP_READ | VMXMON_TRAP_WRITE | VMXMON_TRAP_PERSIST) ||
+	    !(u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE)))
+		return refuse(EINVAL, "I/O trap flags %#x: need READ (in) and/or WRITE (out)", u.flags);
+	if (u.first > u.last || u.last > 0xffff)
+		return refuse(EINVAL, "I/O port range %#x-%#x not within 0-0xffff", u.first, u.last);
+	k.first = u.first;
+	k.last = u.last;
+	k.flags = u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE);
+	return add_or_remove(o, &k, u.flags & VMXMON_TRAP_PERSIST, add);
+}
+
+static int exc_trap(struct vmxmon_owner *o, void __user *arg, bool add)
+{
+	struct vmxmon_exc_trap u;
+	struct trap k = { .kind = VMXMON_KIND_EXC };
+
+	if (copy_from_user(&u, arg, sizeof(u)))
+		return -EFAULT;
+	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
+		return refuse(EINVAL, "reserved fields of an exception trap not zero");
+	if (u.flags & ~VMXMON_TRAP_PERSIST)
+		return refuse(EINVAL, "exception trap flags %#x: only PERSIST", u.flags);
+	if (u.vector > 31)
+		return refuse(EINVAL, "vector %u is not an exception (0-31)", u.vector);
+	if (u.vector == X86_TRAP_NMI)
+		return refuse(EINVAL, "vector 2 is NMI, an interrupt: NMIs are not trapped via the exception bitmap");
+	if (u.vector != X86_TRAP_PF && (u.pfec_mask || u.pfec_match))
+		return refuse(EINVAL, "error-code mask/match only apply to #PF (14)");
+	k.first = k.last = u.vector;
+	k.pfec_mask = u.pfec_mask;
+	k.pfec_match = u.pfec_match;
+	return add_or_remove(o, &k, u.flags & VMXMON_TRAP_PERSIST, add);
+}
+
+static void free_traps(struct vmxmon_owner *o)
+{
+	struct trap *t, *n;
+
+	list_for_each_entry_safe(t, n, &o->traps, node) {
+		list_del(&t->node);
+		kfree(t);
+	}
+}
+
+static int clear_traps(struct vmxmon_owner *o, void __user *arg)
+{
+	struct vmxmon_clear_traps u;
+
+	if (copy_from_user(&u, arg, sizeof(u)))
+		return -EFAULT;
+	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
+		return refuse(EINVAL, "reserved fields of clear-traps not zero");
+	if (u.flags & ~VMXMON_TRAP_PERSIST)
+		return refuse(EINVAL, "clear-traps flags %#x: only PERSIST", u.flags);
+	mutex_lock(&traps_lock);
+	free_traps(o);
+	if (u.flags & VMXMON_TRAP_PERSIST)
+		free_traps(&persistent);
+	push_traps();
+	mutex_unlock(&traps_lock);
+	return 0;
+}
+
+long vmxmon_traps_ioctl(struct vmxmon_owner *o, unsigned int cmd,
+			void __user *arg)
+{
+	if (_IOC_TYPE(cmd) != VMXMON_IOC_MAGIC || _IOC_NR(cmd) < 0x10 ||
+	    _IOC_NR(cmd) > 0x16)
+		return -ENOTTY;
+	if (!capable(CAP_SYS_ADMIN))
+		return refuse(EPERM, "trap changes need CAP_SYS_ADMIN");
+	switch (cmd) {
+	case VMXMON_TRAP_MSR:
+		return msr_trap(o, arg, true);
+	case VMXMON_UNTRAP_MSR:
+		return msr_trap(o, arg, false);
+	case VMXMON_TRAP_IO:
+		return io_trap(o, arg, true);
+	case VMXMON_UNTRAP_IO:
+		return io_trap(o, arg, false);
+	case VMXMON_TRAP_EXC:
+		return exc_trap(o, arg, true);
+	case VMXMON_UNTRAP_EXC:
+		return exc_trap(o, arg, false);
+	case VMXMON_CLEAR_TRAPS:
+		return clear_traps(o, arg);
+	}
+	return -ENOTTY;
+}
+
+void vmxmon_owner_init(struct vmxmon_owner *o)
+{
+	INIT_LIST_HEAD(&o->traps);
+	mutex_lock(&traps_lock);
+	list_add(&o->node, &owners);
+	mutex_unlock(&traps_lock);
+}
+
+/* The file is gone: its traps go, and every CPU stops trapping them. */
+void vmxmon_owner_release(struct vmxmon_owner *o)
+{
+	bool had = !list_empty(&o->traps);
+
+	mutex_lock(&traps_lock);
+	list_del(&o->node);
+	free_traps(o);
+	if (had)
+		push_traps();
+	mutex_unlock(&traps_lock);
+}
+
+void vmxmon_traps_init(void)
+{
+	vmxmon_owner_init(&persistent);
+}
+
+/* At unload, after the device is gone: only persistent traps are left. */
+void vmxmon_traps_exit(void)
+{
+	mutex_lock(&traps_lock);
+	list_del(&persistent.node);
+	free_traps(&persistent);
+	mutex_unlock(&traps_lock);
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vmxmon trace system.  Names of exit reasons and exception vectors
+ * come from the tables in the uapi header, shared with the CLI.
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM vmxmon
+
+#if !defined(_VMXMON_TRACE_EVENTS_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _VMXMON_TRACE_EVENTS_H
+
+#include <linux/tracepoint.h>
+#include <uapi/linux/vmxmon.h>
+
+#define VMXMON_TRACE_SYM(nr, name)	{ nr, #name },
+
+TRACE_EVENT(vmxmon_exit,
+	TP_PROTO(unsigned int cpu, u32 reason, unsigned long rip,
+		 unsigned long qual, bool deferred),
+	TP_ARGS(cpu, reason, rip, qual, deferred),
+	TP_STRUCT__entry(
+		__field(unsigned int, cpu)
+		__field(u32, reason)
+		__field(unsigned long, rip)
+		__field(unsigned long, qual)
+		__field(bool, deferred)
+	),
+	TP_fast_assign(
+		__entry->cpu = cpu;
+		__entry->reason = reason;
+		__entry->rip = rip;
+		__entry->qual = qual;
+		__entry->deferred = deferred;
+	),
+	TP_printk("cpu=%u reason=%s rip=0x%lx qual=0x%lx%s", __entry->cpu,
+		  __print_symbolic(__entry->reason & 0xffff,
+				   VMXMON_EXIT_REASONS(VMXMON_TRACE_SYM)
+				   { 0xffff, "UNKNOWN" }),
+		  __entry->rip, __entry->qual,
+		  __entry->deferred ? " deferred" : "")
+);
+
+TRACE_EVENT(vmxmon_msr,
+	TP_PROTO(unsigned int cpu, u32 msr, bool write, u64 value, bool fault,
+		 bool deferred),
+	TP_ARGS(cpu, msr, write, value, fault, deferred),
+	TP_STRUCT__entry(
+		__field(unsigned int, cpu)
+		__field(u32, msr)
+		__field(bool, write)
+		__field(u64, value)
+		__field(bool, fault)
+		__field(bool, deferred)
+	),
+	TP_fast_assign(
+		__entry->cpu = cpu;
+		__entry->msr = msr;
+		__entry->write = write;
+		__entry->value = value;
+		__entry->fault = fault;
+		__entry->deferred = deferred;
+	),
+	TP_printk("cpu=%u %s msr=0x%x value=0x%llx%s%s", __entry->cpu,
+		  __entry->write ? "wrmsr" : "rdmsr", __entry->msr,
+		  __entry->value, __entry->fault ? " #GP" : "",
+		  __entry->deferred ? " deferred" : "")
+);
+
+TRACE_EVENT(vmxmon_io,
+	TP_PROTO(unsigned int cpu, u16 port, u8 size, bool in, u32 value,
+		 bool deferred),
+	TP_ARGS(cpu, port, size, in, value, deferred),
+	TP_STRUCT__entry(
+		__field(unsigned int, cpu)
+		__field(u16, port)
+		__field(u8, size)
+		__field(bool, in)
+		__field(u32, value)
+		__field(bool, deferred)
+	),
+	TP_fast_assign(
+		__entry->cpu = cpu;
+		__entry->port = port;
+		__entry->size = size;
+		__entry->in = in;
+		__entry->value = value;
+		__entry->deferred = deferred;
+	),
+	TP_printk("cpu=%u %s port=0x%x size=%u value=0x%x%s", __entry->cpu,
+		  __entry->in ? "in" : "out", __entry->port, __entry->size,
+		  __entry->value, __entry->deferred ? " deferred" : "")
+);
+
+TRACE_EVENT(vmxmon_exception,
+	TP_PROTO(unsigned int cpu, u8 vector, u32 error, unsigned long rip,
+		 unsigned long cr2, bool deferred),
+	TP_ARGS(cpu, vector, error, rip, cr2, deferred),
+	TP_STRUCT__entry(
+		__field(unsigned int, cpu)
+		__field(u8, vector)
+		__field(u32, error)
+		__field(unsigned long, rip)
+		__field(unsigned long, cr2)
+		__field(bool, deferred)
+	),
+	TP_fast_assign(
+		__entry->cpu = cpu;
+		__entry->vector = vector;
+		__entry->error = error;
+		__entry->rip = rip;
+		__entry->cr2 = cr2;
+		__entry->deferred = deferred;
+	),
+	TP_printk("cpu=%u vector=%s error=0x%x rip=0x%lx cr2=0x%lx%s",
+		  __entry->cpu,
+		  __print_symbolic(__entry->vector,
+				   VMXMON_EXCEPTIONS(VMXMON_TRACE_SYM)
+				   { 0xff, "?" }),
+		  __entry->error, __entry->rip, __entry->cr2,
+		  __entry->deferred ? " deferred" : "")
+);
+
+#endif /* _VMXMON_TRACE_EVENTS_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE vmxmon_events
+#include <trace/define_trace.h>
