@@ -10,6 +10,9 @@ set -euo pipefail
 # Kernel modules of the Debian kernel the tests use (paths under kernel/).
 GUEST_KMODS="arch/x86/kernel/msr.ko virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
 
+# Tracing front ends the selftests drive against vmxmon's trace events.
+GUEST_TOOLS="/usr/bin/trace-cmd /usr/bin/perf"
+
 need_pkgs $HOST_PKGS
 resolve_kver
 fetch_kernel
@@ -61,6 +64,21 @@ cp "$VM_DIR/demo.sh" "$root/demo.sh"
 cp "$BUILD/mod/vmxmon.ko" "$root/vmxmon/"
 cp "$BUILD/vmxmon" "$root/bin/vmxmon"
 cp -r "$BUILD/selftests/." "$root/selftests/"
+# A dynamically linked program and the libraries it loads, at their paths.
+copy_exec()
+{
+	local f
+
+	for f in "$1" $(ldd "$1" | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+}
+for t in $GUEST_TOOLS; do
+	copy_exec "$(readlink -f "$t")"
+	[ "$(readlink -f "$t")" = "$t" ] || ln -sf "$(readlink -f "$t")" "$root$t"
+done
+
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 mods=$root/lib/modules/$KVER
