@@ -151,6 +151,8 @@ enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
 	/* VMXE as the guest last set it through the read shadow. */
 	unsigned long cr4 = (vmcs_readl(GUEST_CR4) & ~X86_CR4_VMXE) |
 			    (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_VMXE);
+	/* CR0.PG is host-owned too, and 1 in both. */
+	unsigned long cr0 = vmcs_readl(GUEST_CR0);
 	unsigned long cr3 = vmcs_readl(GUEST_CR3);
 	unsigned long dr7 = vmcs_readl(GUEST_DR7);
 	u64 debugctl = vmcs_read64(GUEST_IA32_DEBUGCTL);
@@ -179,6 +181,7 @@ enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
 	 */
 	write_cr4_raw(cr4 ^ X86_CR4_PGE);
 	write_cr4_raw(cr4);
+	asm volatile("mov %0, %%cr0" : : "r" (cr0) : "memory");
 	native_write_cr3(cr3);
 	native_load_gdt(&gdt);
 	native_load_idt(&idt);

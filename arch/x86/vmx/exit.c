@@ -11,8 +11,9 @@
  * NMI): so no locks and no direct console output.
  */
 #include <linux/kernel.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
-#include <linux/reboot.h>
+#include <asm/special_insns.h>
 #include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
@@ -124,25 +125,42 @@ void vmxmon_inject_exception(unsigned int vector, bool has_error, u32 error)
 }
 
 /*
- * Nothing sane to do in VMX: leave it on this CPU and let the guest
- * re-execute the instruction natively.  At launch, vmxmon_launch()
- * returns -EIO instead.
+ * Leave VMX on this CPU and let the guest re-execute the instruction
+ * natively: what the CPU does then is what it would have done without
+ * vmxmon.  At launch, vmxmon_launch() returns -EIO instead.
  */
-enum vmxmon_exit_action vmxmon_abort(struct vmxmon_cpu *vc,
-				     struct vmxmon_regs *regs, const char *why)
+static enum vmxmon_exit_action give_back(struct vmxmon_cpu *vc,
+					 struct vmxmon_regs *regs,
+					 const char *level, const char *why)
 {
 	u32 reason = vmcs_read32(VM_EXIT_REASON);
 
-	root_err("%s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx; leaving VMX on this CPU\n",
-		 why, reason & 0xffff, vmxmon_exit_reason_name(reason),
-		 reason & VMX_EXIT_REASONS_FAILED_VMENTRY ? ", VM-entry failure" : "",
-		 vmcs_readl(EXIT_QUALIFICATION), vmcs_readl(GUEST_RIP));
+	vmxmon_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx; leaving VMX on this CPU\n",
+			level, vc->cpu, why, reason & 0xffff,
+			vmxmon_exit_reason_name(reason),
+			reason & VMX_EXIT_REASONS_FAILED_VMENTRY ? ", VM-entry failure" : "",
+			vmcs_readl(EXIT_QUALIFICATION), vmcs_readl(GUEST_RIP));
 	vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
 	if (vc->launching)
 		regs->rax = -EIO;
 	else
 		vc->state = VMXMON_CPU_ABORTED;
 	return VMXMON_LEAVE;
+}
+
+/* Something vmxmon cannot handle: an error, then as without vmxmon. */
+enum vmxmon_exit_action vmxmon_abort(struct vmxmon_cpu *vc,
+				     struct vmxmon_regs *regs, const char *why)
+{
+	return give_back(vc, regs, KERN_ERR, why);
+}
+
+/* The guest is on its way out of this kernel (kexec, reboot): let go. */
+enum vmxmon_exit_action vmxmon_release_cpu(struct vmxmon_cpu *vc,
+					   struct vmxmon_regs *regs,
+					   const char *why)
+{
+	return give_back(vc, regs, KERN_NOTICE, why);
 }
 
 /* SDM 26.1.2: VMX instructions always exit; as without VMX, #UD. */
@@ -237,14 +255,28 @@ static enum vmxmon_exit_action handle_vmcall(struct vmxmon_cpu *vc,
 	}
 }
 
-/* A real CPU would shut down; the machine resets (SDM 28.2.1). */
+/*
+ * A real CPU would shut down and the platform reset (SDM 28.2.1): give the
+ * CPU back with the guest's state, and the fault recurs natively.  Linux
+ * reboots this way on purpose (reboot=t).
+ */
 static enum vmxmon_exit_action handle_triple_fault(struct vmxmon_cpu *vc,
 						   struct vmxmon_regs *regs)
 {
-	root_err("guest triple fault at RIP %#lx, CR3 %#lx: resetting the machine\n",
-		 vmcs_readl(GUEST_RIP), vmcs_readl(GUEST_CR3));
-	emergency_restart();
-	return VMXMON_RESUME;
+	return vmxmon_abort(vc, regs, "guest triple fault");
+}
+
+/*
+ * VMXOFF from ring 0 is a kernel leaving VMX in an emergency (older
+ * kernels' cpu_emergency_vmxoff()): give the CPU back and let the VMXOFF
+ * run natively, where it #UDs as the guest's CR4.VMXE says.  Ring 3: #UD.
+ */
+static enum vmxmon_exit_action handle_vmxoff(struct vmxmon_cpu *vc,
+					     struct vmxmon_regs *regs)
+{
+	if ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3)
+		return handle_ud(vc, regs);
+	return vmxmon_release_cpu(vc, regs, "guest VMXOFF in ring 0");
 }
 
 /*
@@ -280,7 +312,7 @@ static const vmxmon_exit_handler_t handlers[VMXMON_NR_EXIT_REASONS] = {
 	[VMXMON_EXIT_VMREAD]		= handle_ud,
 	[VMXMON_EXIT_VMRESUME]		= handle_ud,
 	[VMXMON_EXIT_VMWRITE]		= handle_ud,
-	[VMXMON_EXIT_VMXOFF]		= handle_ud,
+	[VMXMON_EXIT_VMXOFF]		= handle_vmxoff,
 	[VMXMON_EXIT_VMXON]		= handle_ud,
 	[VMXMON_EXIT_CR_ACCESS]		= vmxmon_handle_cr,
 	[VMXMON_EXIT_MSR_READ]		= vmxmon_handle_rdmsr,

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Control-register access exits (SDM 26.1.3, exit qualification in SDM
- * Table 28-3; seed book §3.10.1.10).  vmxmon owns only CR4.VMXE, so MOV to
- * CR4 exits only when the guest writes a VMXE differing from the read
- * shadow (e.g. kvm_intel enabling VMX); MOV to/from CR3 exits only when the
- * CPU forces CR3 exiting on.
+ * Table 28-3; seed book §3.10.1.10).  vmxmon owns CR0.PG and CR4.VMXE, so
+ * MOV to CR0/CR4 exits only when the guest writes one of them differing
+ * from the read shadow (paging off; kvm_intel enabling VMX); MOV to/from
+ * CR3 exits only when the CPU forces CR3 exiting on.
  */
 #include <asm/processor-flags.h>
 #include <asm/traps.h>
@@ -82,6 +82,28 @@ static void mov_to_cr3(struct vmxmon_cpu *vc, unsigned long val)
 		flush_vpid(vc, false);
 }
 
+/*
+ * Only a write changing CR0.PG exits.  Clearing it in ring 0 is a kernel
+ * leaving long mode for good (kexec's relocate_kernel, reboot through
+ * real mode): the CPU is given back and the write runs natively.
+ */
+static enum vmxmon_exit_action mov_to_cr0(struct vmxmon_cpu *vc,
+					  struct vmxmon_regs *regs,
+					  unsigned long val)
+{
+	if (!(val & X86_CR0_PG))
+		return vmxmon_release_cpu(vc, regs, "guest turns paging off");
+	if (vmxmon_cr_violations(val, vmxmon_cfg.cr0_fixed0,
+				 vmxmon_cfg.cr0_fixed1)) {
+		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXMON_RESUME;
+	}
+	vmcs_writel(GUEST_CR0, val);
+	vmcs_writel(CR0_READ_SHADOW, val);
+	vmxmon_skip_instruction();
+	return VMXMON_RESUME;
+}
+
 enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
 					 struct vmxmon_regs *regs)
 {
@@ -90,6 +112,8 @@ enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
 
 	switch (CR_QUAL_TYPE(q)) {
 	case CR_TYPE_MOV_TO:
+		if (cr == 0)
+			return mov_to_cr0(vc, regs, read_gpr(regs, reg));
 		if (cr == 4) {
 			if (!mov_to_cr4(vc, read_gpr(regs, reg))) {
 				vmxmon_inject_exception(X86_TRAP_GP, true, 0);
@@ -108,7 +132,7 @@ enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
 		write_gpr(regs, reg, vmcs_readl(GUEST_CR3));
 		break;
 	default:
-		/* CLTS and LMSW touch CR0, which vmxmon does not mask. */
+		/* CLTS and LMSW cannot clear CR0.PG, the one bit masked. */
 		return vmxmon_abort(vc, regs, "unexpected CLTS/LMSW exit");
 	}
 	vmxmon_skip_instruction();

@@ -246,11 +246,13 @@ static void setup_exec_controls(struct vmxmon_cpu *vc)
 		vmcs_write64(XSS_EXIT_BITMAP, 0);
 
 	/*
-	 * CR0 is the guest's own.  CR4.VMXE is host-owned: the guest reads the
-	 * shadow's 0, and its writes of 0 neither exit nor clear the real bit
-	 * (SDM 25.3, seed book §3.5.7).
+	 * Host-owned bits (SDM 25.3, seed book §3.5.7): the guest reads the
+	 * shadow, and only writes that differ from it exit.  CR0.PG: turning
+	 * paging off means leaving this kernel (kexec, reboot to real mode),
+	 * so that CPU is given back (exit_cr.c).  CR4.VMXE: the guest reads
+	 * 0, and its writes of 0 neither exit nor clear the real bit.
 	 */
-	vmcs_writel(CR0_GUEST_HOST_MASK, 0);
+	vmcs_writel(CR0_GUEST_HOST_MASK, X86_CR0_PG);
 	vmcs_writel(CR0_READ_SHADOW, native_read_cr0());
 	vmcs_writel(CR4_GUEST_HOST_MASK, X86_CR4_VMXE);
 	vmcs_writel(CR4_READ_SHADOW, native_read_cr4() & ~X86_CR4_VMXE);

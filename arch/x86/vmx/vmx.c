@@ -13,7 +13,9 @@
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
+#include <linux/reboot.h>
 #include <linux/slab.h>
+#include <linux/syscore_ops.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
@@ -100,6 +102,54 @@ static int vmxmon_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+static void leave_this_cpu(void *unused)
+{
+	struct vmxmon_cpu *vc = vcpus[smp_processor_id()];
+
+	if (vc)
+		vmxmon_cpu_leave(vc);
+}
+
+/*
+ * Reboot and kexec: every CPU leaves VMX before firmware or the next
+ * kernel takes over (reboot notifiers run before both).  vmxmon stays
+ * loaded with no CPU virtualized.  Crash kexec runs no notifier: there the
+ * CPU that jumps turns paging off and is given back (exit_cr.c).
+ */
+static int vmxmon_reboot(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	on_each_cpu(leave_this_cpu, NULL, 1);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block reboot_nb = {
+	.notifier_call = vmxmon_reboot,
+};
+
+/*
+ * Suspend and hibernation: the other CPUs went offline through the
+ * hotplug state already; syscore ops run on the last one, interrupts off.
+ */
+static int vmxmon_suspend(void)
+{
+	leave_this_cpu(NULL);
+	return 0;
+}
+
+static void vmxmon_resume(void)
+{
+	struct vmxmon_cpu *vc = vcpus[smp_processor_id()];
+
+	if (vc && vc->state == VMXMON_CPU_OFF && vmxmon_cpu_enter(vc))
+		pr_err("CPU %d: not virtualized again after resume\n", vc->cpu);
+}
+
+static struct syscore_ops vmxmon_syscore_ops = {
+	.suspend = vmxmon_suspend,
+	.resume = vmxmon_resume,
+};
+
 /*
  * HOST_CR3 must map vmxmon wherever the guest was when it exited and
  * outlive every process: a page of vmxmon's holding the kernel half of
@@ -156,6 +206,8 @@ int vmxmon_vmx_init(void)
 	if (ret < 0)
 		goto free;
 	hp_state = ret;
+	register_syscore_ops(&vmxmon_syscore_ops);
+	register_reboot_notifier(&reboot_nb);
 	pr_info("virtualized %u CPUs\n", vmxmon_nr_cpus_virt());
 	return 0;
 free:
@@ -167,8 +219,11 @@ void vmxmon_vmx_exit(void)
 {
 	unsigned int cpu;
 
-	if (hp_state >= 0)
+	if (hp_state >= 0) {
+		unregister_reboot_notifier(&reboot_nb);
+		unregister_syscore_ops(&vmxmon_syscore_ops);
 		cpuhp_remove_state(hp_state);
+	}
 	hp_state = -1;
 	for (cpu = 0; vcpus && cpu < nr_cpu_ids; cpu++)
 		free_vcpu(vcpus[cpu]);

@@ -119,6 +119,9 @@ void vmxmon_inject_exception(unsigned int vector, bool has_error, u32 error);
 const char *vmxmon_insn_error_name(u32 error);
 enum vmxmon_exit_action vmxmon_abort(struct vmxmon_cpu *vc,
 				     struct vmxmon_regs *regs, const char *why);
+enum vmxmon_exit_action vmxmon_release_cpu(struct vmxmon_cpu *vc,
+					   struct vmxmon_regs *regs,
+					   const char *why);
 __printf(1, 2) void vmxmon_root_log(const char *fmt, ...);
 
 /*

@@ -60,6 +60,7 @@ tests=$out/tests.log kernel=$out/kernel.log
 # tsc_early_khz matches bochs' ips (one TSC tick per instruction); idle=halt
 # avoids MWAIT stalls of emulated SMP (../shared/notes/emulated-vtx.md).
 cmdline="console=ttyS1,115200 quiet loglevel=4 panic=-1 cryptomgr.notests
+	 no_console_suspend
 	 idle=halt vmxtest=$mode vmxtest_filter=$filter"
 [ "$backend" = bochs ] && cmdline="$cmdline tsc_early_khz=100000"
 cmdline=$(echo $cmdline $append)
