@@ -19,6 +19,11 @@
 
 DEFINE_PER_CPU(struct vmxmon_cpu *, vmxmon_cpu);
 
+static __always_inline void wrmsr_raw(u32 msr, u64 val)
+{
+	__wrmsr(msr, (u32)val, val >> 32);
+}
+
 /* CR4 writes that bypass Linux's shadow of CR4: the guest never sees VMXE. */
 static __always_inline void write_cr4_raw(unsigned long cr4)
 {
@@ -98,6 +103,7 @@ int vmxmon_cpu_enter(struct vmxmon_cpu *vc)
 
 	this_cpu_write(vmxmon_cpu, vc);
 	vc->state = VMXMON_CPU_GUEST;
+	vc->leave_queued = false;
 	vc->launching = true;
 	ret = vmxmon_launch();
 	vc->launching = false;
@@ -187,18 +193,23 @@ enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
 	native_load_idt(&idt);
 	force_reload_TR();
 
-	rdmsrl(MSR_EFER, cur);
-	if (cur != efer)
-		wrmsrl(MSR_EFER, efer);
-	wrmsrl(MSR_IA32_CR_PAT, pat);
-	wrmsrl(MSR_FS_BASE, fs_base);
-	wrmsrl(MSR_GS_BASE, gs_base);
-	wrmsrl(MSR_IA32_SYSENTER_CS, sysenter_cs);
-	wrmsrl(MSR_IA32_SYSENTER_ESP, sysenter_esp);
-	wrmsrl(MSR_IA32_SYSENTER_EIP, sysenter_eip);
-	wrmsrl(MSR_IA32_DEBUGCTLMSR, debugctl);
-	native_set_debugreg(7, dr7);
-
 	vc->state = VMXMON_CPU_OFF;
+
+	/*
+	 * Raw MSR writes (no MSR tracepoints from here), and the GS base
+	 * last: the guest's may be a user one, after which no per-CPU data
+	 * can be reached.
+	 */
+	cur = __rdmsr(MSR_EFER);
+	if (cur != efer)
+		wrmsr_raw(MSR_EFER, efer);
+	wrmsr_raw(MSR_IA32_CR_PAT, pat);
+	wrmsr_raw(MSR_IA32_SYSENTER_CS, sysenter_cs);
+	wrmsr_raw(MSR_IA32_SYSENTER_ESP, sysenter_esp);
+	wrmsr_raw(MSR_IA32_SYSENTER_EIP, sysenter_eip);
+	wrmsr_raw(MSR_IA32_DEBUGCTLMSR, debugctl);
+	native_set_debugreg(7, dr7);
+	wrmsr_raw(MSR_FS_BASE, fs_base);
+	wrmsr_raw(MSR_GS_BASE, gs_base);
 	return VMXMON_LEAVE;
 }

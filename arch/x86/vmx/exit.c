@@ -17,6 +17,8 @@
 #include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
+#include <asm/cpufeature.h>
+#include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 
@@ -125,9 +127,27 @@ void vmxmon_inject_exception(unsigned int vector, bool has_error, u32 error)
 }
 
 /*
+ * The leave path ends by loading the guest's CR3 and runs on after it, so
+ * that CR3 must map vmxmon: ring 0 with a kernel page table.  Ring 3, or
+ * ring 0 still on PTI's user page table (entry code), does not.
+ */
+#define PTI_USER_PGD	BIT(PAGE_SHIFT)	/* arch/x86/entry/calling.h */
+
+static bool guest_cr3_maps_kernel(void)
+{
+	if ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3)
+		return false;
+	return !(static_cpu_has(X86_FEATURE_PTI) &&
+		 (vmcs_readl(GUEST_CR3) & PTI_USER_PGD));
+}
+
+/*
  * Leave VMX on this CPU and let the guest re-execute the instruction
  * natively: what the CPU does then is what it would have done without
- * vmxmon.  At launch, vmxmon_launch() returns -EIO instead.
+ * vmxmon.  At launch, vmxmon_launch() returns -EIO instead.  From a
+ * context whose CR3 does not map vmxmon, an irq_work makes the guest ask
+ * to leave from its kernel as soon as interrupts are on; meanwhile the
+ * exiting instruction retries, or gets #UD if interrupts are off.
  */
 static enum vmxmon_exit_action give_back(struct vmxmon_cpu *vc,
 					 struct vmxmon_regs *regs,
@@ -135,6 +155,19 @@ static enum vmxmon_exit_action give_back(struct vmxmon_cpu *vc,
 {
 	u32 reason = vmcs_read32(VM_EXIT_REASON);
 
+	if (!vc->launching && !guest_cr3_maps_kernel()) {
+		if (!vc->leave_queued) {
+			vc->leave_queued = true;
+			vmxmon_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s) in user context, guest RIP %#lx; leaving VMX from the guest's kernel\n",
+					level, vc->cpu, why, reason & 0xffff,
+					vmxmon_exit_reason_name(reason),
+					vmcs_readl(GUEST_RIP));
+			irq_work_queue(&vc->leave_work);
+		}
+		if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))
+			vmxmon_inject_exception(X86_TRAP_UD, false, 0);
+		return VMXMON_RESUME;
+	}
 	vmxmon_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx; leaving VMX on this CPU\n",
 			level, vc->cpu, why, reason & 0xffff,
 			vmxmon_exit_reason_name(reason),

@@ -35,11 +35,18 @@ static void free_vcpu(struct vmxmon_cpu *vc)
 {
 	if (!vc)
 		return;
+	irq_work_sync(&vc->leave_work);
 	free_page((unsigned long)vc->vmxon);
 	free_page((unsigned long)vc->vmcs);
 	free_pages((unsigned long)vc->stack, get_order(VMXMON_HOST_STACK_SIZE));
 	vmxmon_trap_cpu_free(vc);
 	kfree(vc);
+}
+
+/* Queued from root mode when the guest must ask to leave itself. */
+static void leave_work_fn(struct irq_work *work)
+{
+	vmxmon_cpu_leave(container_of(work, struct vmxmon_cpu, leave_work));
 }
 
 /* Everything root mode touches comes from the direct map, never vmalloc. */
@@ -52,6 +59,7 @@ static struct vmxmon_cpu *alloc_vcpu(unsigned int cpu)
 		return NULL;
 	vc->cpu = cpu;
 	vc->vpid = cpu + 1;	/* VPID 0 is the host's (SDM 29.1) */
+	init_irq_work(&vc->leave_work, leave_work_fn);
 	vc->vmxon = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->vmcs = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->stack = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,

@@ -10,6 +10,7 @@
 #define _VMXMON_VMX_H
 
 #include <linux/compiler.h>
+#include <linux/irq_work.h>
 #include <linux/percpu.h>
 #include <linux/types.h>
 
@@ -71,6 +72,8 @@ struct vmxmon_cpu {
 	u64 vmxon_pa, vmcs_pa;
 	u16 vpid;
 	bool launching;			/* inside vmxmon_launch() */
+	bool leave_queued;		/* leave_work will give the CPU back */
+	struct irq_work leave_work;
 	u64 exits[VMXMON_NR_EXIT_REASONS];
 	u64 exits_other;		/* basic reasons beyond the table */
 
