@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon: command-line front end of /dev/vmxmon.
+ * vmxmon: command-line front end of /dev/vmxmon.  This file: global
+ * options, verb dispatch and help, device access, error reporting, and
+ * the status verb.  Documentation/cli.rst describes every verb.
  *
  * Exit codes: 0 success, 1 the request failed, 2 bad usage.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdbool.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,59 +18,85 @@
 
 #include <linux/vmxmon.h>
 
-#define EXIT_USAGE	2
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-static bool json;
-
-static int open_dev(void)
-{
-	int fd = open(VMXMON_DEVICE, O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		fprintf(stderr, "vmxmon: %s: %s%s\n", VMXMON_DEVICE,
-			strerror(errno),
-			errno == ENOENT ? " (is the module loaded?)" : "");
-	return fd;
-}
-
-static int cmd_status(int argc, char **argv)
-{
-	struct vmxmon_info info;
-	int fd;
-
-	(void)argc;
-	(void)argv;
-	fd = open_dev();
-	if (fd < 0)
-		return EXIT_FAILURE;
-	memset(&info, 0, sizeof(info));
-	if (ioctl(fd, VMXMON_GET_INFO, &info)) {
-		fprintf(stderr, "vmxmon: GET_INFO: %s\n", strerror(errno));
-		close(fd);
-		return EXIT_FAILURE;
-	}
-	close(fd);
-	if (json)
-		printf("{\"abi_version\": %u, \"cpus_online\": %u, \"cpus_virtualized\": %u, \"caps\": %llu}\n",
-		       info.abi_version, info.nr_cpus_online,
-		       info.nr_cpus_virt, (unsigned long long)info.caps);
-	else
-		printf("abi version:      %u\ncpus online:      %u\ncpus virtualized: %u\ncaps:             %#llx\n",
-		       info.abi_version, info.nr_cpus_online,
-		       info.nr_cpus_virt, (unsigned long long)info.caps);
-	return EXIT_SUCCESS;
-}
+#include "cli.h"
 
 struct verb {
 	const char *name;
 	int (*fn)(int argc, char **argv);
-	const char *help;
+	const char *summary;
+	const char *usage;
 };
 
 static const struct verb verbs[] = {
-	{ "status", cmd_status, "show the module's ABI version and CPUs" },
+	{ "status", cmd_status, "show the module's ABI version, CPUs and caps",
+	  "usage: vmxmon [--json] status\n"
+	  "\n"
+	  "Shows what VMXMON_GET_INFO reports: the ABI version (and this CLI's),\n"
+	  "CPUs online and running in VMX non-root mode, the number of exit\n"
+	  "reasons the module counts, and its capabilities by name.\n" },
+	{ "caps", cmd_caps, "decode the CPU's VMX capability MSRs",
+	  "usage: vmxmon [--json] caps [--cpu N]\n"
+	  "\n"
+	  "Reads the VMX capability MSRs of CPU N (default 0) from\n"
+	  "/dev/cpu/N/msr (needs root and the msr driver: modprobe msr) and\n"
+	  "decodes IA32_VMX_BASIC, the pin/primary/secondary/exit/entry control\n"
+	  "MSRs (the TRUE_* ones when IA32_VMX_BASIC bit 55 says so) with the\n"
+	  "allowed-0 and allowed-1 setting of every bit, IA32_VMX_MISC, the\n"
+	  "CR0/CR4 FIXED0/FIXED1 MSRs and IA32_VMX_EPT_VPID_CAP.\n"
+	  "Does not need the vmxmon module.\n" },
+	{ "trap", cmd_trap, "trap MSRs, I/O ports or exceptions",
+	  "usage: vmxmon [--json] trap msr FIRST[-LAST] [--read] [--write]\n"
+	  "       vmxmon [--json] trap io PORT[-LAST] [--in] [--out]\n"
+	  "       vmxmon [--json] trap exception VEC [--pfec-mask M --pfec-match V]\n"
+	  "\n"
+	  "Makes every CPU exit to vmxmon on the chosen events; they are then\n"
+	  "counted ('vmxmon stats') and traced ('vmxmon watch').  Without\n"
+	  "--read/--write (--in/--out) both directions are trapped.\n"
+	  "MSRs must lie in 0-0x1fff or in 0xc0000000-0xc0001fff (one of the\n"
+	  "two in a range); ports are 0-0xffff.  VEC is 0-31 or a mnemonic:\n"
+	  "DE DB BP OF BR UD NM DF CSO TS NP SS GP PF MF AC MC XM VE CP HV VC SX\n"
+	  "(with or without '#'); NMI (2) is not an exception and is refused.\n"
+	  "For PF, only faults with (error code & M) == V are trapped; all #PF\n"
+	  "traps share one M/V pair.  Numbers are decimal or 0x-hex.\n"
+	  "\n"
+	  "Traps persist after the CLI exits (VMXMON_TRAP_PERSIST): remove them\n"
+	  "with 'vmxmon untrap' and the same arguments, 'vmxmon untrap --all',\n"
+	  "or by unloading the module.\n" },
+	{ "untrap", cmd_untrap, "remove traps set with 'trap'",
+	  "usage: vmxmon [--json] untrap msr FIRST[-LAST] [--read] [--write]\n"
+	  "       vmxmon [--json] untrap io PORT[-LAST] [--in] [--out]\n"
+	  "       vmxmon [--json] untrap exception VEC [--pfec-mask M --pfec-match V]\n"
+	  "       vmxmon [--json] untrap --all\n"
+	  "\n"
+	  "Removes persistent traps; the arguments are those of 'vmxmon trap'.\n"
+	  "--all removes every trap the module owns (VMXMON_CLEAR_TRAPS).\n" },
+	{ "stats", cmd_stats, "exit and trap counts per CPU",
+	  "usage: vmxmon [--json] stats [--cpu N] [--all]\n"
+	  "\n"
+	  "Per CPU (every online CPU, or only N), the VM exits counted per basic\n"
+	  "exit reason and the counts of every trapped MSR, port and vector.\n"
+	  "Reasons that never occurred are left out unless --all is given\n"
+	  "(--json always lists every named reason).\n" },
+	{ "watch", cmd_watch, "stream vmxmon's trace events",
+	  "usage: vmxmon [--json] watch [--seconds N] [--event EVENT]...\n"
+	  "\n"
+	  "Enables the vmxmon trace events (events/vmxmon/ in tracefs), or only\n"
+	  "the EVENTs given (exit, msr, io, exception; vmxmon_ prefix optional),\n"
+	  "and prints what trace_pipe shows until interrupted (Ctrl-C) or for N\n"
+	  "seconds, then puts the events' enable state back as it was.\n"
+	  "With --json, one document per trace line.\n"
+	  "trace_pipe is consumed: run only one reader at a time.\n" },
 };
+
+static const struct verb *find_verb(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(verbs); i++)
+		if (!strcmp(name, verbs[i].name))
+			return &verbs[i];
+	return NULL;
+}
 
 static void print_usage(FILE *f)
 {
@@ -76,8 +104,190 @@ static void print_usage(FILE *f)
 
 	fprintf(f, "usage: vmxmon [--json] <command> [args]\n\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(verbs); i++)
-		fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].help);
-	fprintf(f, "\noptions:\n  --json     machine-readable output\n  -h, --help this text\n");
+		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	fprintf(f, "\noptions:\n"
+		"  --json      machine-readable output (JSON, one document per line)\n"
+		"  -h, --help  this text; 'vmxmon <command> --help' for a command\n"
+		"\nexit status: 0 ok, 1 the request failed, 2 usage error\n");
+}
+
+/* --help of @verb on stdout; exit status 0. */
+int verb_help(const char *verb)
+{
+	const struct verb *v = find_verb(verb);
+
+	if (v)
+		fputs(v->usage, stdout);
+	return EXIT_SUCCESS;
+}
+
+/* A usage error of @verb: the message and a pointer to --help; status 2. */
+int usage_error(const char *verb, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vmxmon: %s: ", verb);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'vmxmon %s --help'.\n", verb);
+	return EXIT_USAGE;
+}
+
+/*
+ * getopt_long() for a verb's own options (set optind = 0 before the first
+ * call).  --json is accepted anywhere and handled here; a bad option is
+ * reported and returned as '?'.
+ */
+int getopt_verb(const char *verb, int argc, char **argv, const char *shortopts,
+		const struct option *longopts)
+{
+	int c;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) == 'j')
+		json = true;
+	if (c == '?' || c == ':')
+		usage_error(verb, "bad option or missing argument: '%s'",
+			    argv[optind - 1]);
+	return c == ':' ? '?' : c;
+}
+
+static const char *generic_hint(int err)
+{
+	switch (err) {
+	case EPERM:
+		return "vmxmon needs root (CAP_SYS_ADMIN)";
+	case EACCES:
+		return VMXMON_DEVICE " is root-only (mode 0600): run as root";
+	case ENOENT:
+		return "is the module loaded? (insmod vmxmon.ko)";
+	case EBUSY:
+		return "a conflicting setting is in force ('vmxmon stats' shows the traps)";
+	case ERANGE:
+		return "a value is outside what the module accepts (see the command's --help)";
+	case EINVAL:
+		return "the module rejected the arguments (see the command's --help)";
+	case ENOTTY:
+		return "the module does not know this command: is it older than this CLI? ('vmxmon status')";
+	case EOPNOTSUPP:
+		return "not supported by this module or CPU ('vmxmon status' lists the caps)";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * A failed request: "vmxmon: WHAT: strerror" and a hint (from @hints,
+ * terminated by { 0 }, else a generic one) on stderr; with --json also a
+ * {"ok": false, ...} document on stdout.  Returns exit status 1.
+ */
+int fail(const char *what, int err, const struct hint *hints)
+{
+	const char *hint = NULL;
+
+	for (; hints && hints->err; hints++)
+		if (hints->err == err) {
+			hint = hints->text;
+			break;
+		}
+	if (!hint)
+		hint = generic_hint(err);
+	fprintf(stderr, "vmxmon: %s: %s\n", what, strerror(err));
+	if (hint)
+		fprintf(stderr, "vmxmon: hint: %s\n", hint);
+	if (json) {
+		json_open(NULL, '{');
+		json_bool("ok", false);
+		json_str("request", what);
+		json_int("errno", err);
+		json_str("errno_name", strerrorname_np(err));
+		json_str("error", strerror(err));
+		json_str("hint", hint);
+		json_close('}');
+	}
+	return EXIT_REQUEST;
+}
+
+/* /dev/vmxmon, or -1 after reporting why not. */
+int open_dev(void)
+{
+	int fd = open(VMXMON_DEVICE, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		fail(VMXMON_DEVICE, errno, NULL);
+	return fd;
+}
+
+/* VMXMON_GET_INFO into @info: 0, or -errno (not reported). */
+int get_info(int fd, void *info)
+{
+	memset(info, 0, sizeof(struct vmxmon_info));
+	return ioctl(fd, VMXMON_GET_INFO, info) ? -errno : 0;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { } };
+	struct vmxmon_info info;
+	unsigned int bit;
+	int fd, c, ret;
+
+	optind = 0;
+	while ((c = getopt_verb("status", argc, argv, "h", opts)) != -1) {
+		if (c == 'h')
+			return verb_help("status");
+		return EXIT_USAGE;
+	}
+	if (optind < argc)
+		return usage_error("status", "unexpected argument '%s'", argv[optind]);
+
+	fd = open_dev();
+	if (fd < 0)
+		return EXIT_REQUEST;
+	ret = get_info(fd, &info);
+	close(fd);
+	if (ret)
+		return fail("VMXMON_GET_INFO", -ret, NULL);
+
+	if (json) {
+		json_open(NULL, '{');
+		json_bool("ok", true);
+		json_u64("abi_version", info.abi_version);
+		json_u64("cli_abi_version", VMXMON_ABI_VERSION);
+		json_u64("cpus_online", info.nr_cpus_online);
+		json_u64("cpus_virtualized", info.nr_cpus_virt);
+		json_u64("nr_exit_reasons", info.nr_exit_reasons);
+		json_u64("caps_value", info.caps);
+		json_open("caps", '[');
+	} else {
+		printf("abi version:      %u%s\n", info.abi_version,
+		       info.abi_version == VMXMON_ABI_VERSION ? "" :
+		       " (this CLI speaks another: rebuild one of them)");
+		printf("cpus online:      %u\n", info.nr_cpus_online);
+		printf("cpus virtualized: %u\n", info.nr_cpus_virt);
+		printf("exit reasons:     %u\n", info.nr_exit_reasons);
+		printf("caps:             %#llx", (unsigned long long)info.caps);
+	}
+	for (bit = 0; bit < 64; bit++) {
+		const struct bit_name *n = bit_lookup(&names_info_caps, bit);
+		char other[16];
+
+		if (!(info.caps & (1ULL << bit)))
+			continue;
+		snprintf(other, sizeof(other), "bit%u", bit);
+		if (json)
+			json_str(NULL, n ? n->name : other);
+		else
+			printf(" %s", n ? n->name : other);
+	}
+	if (json) {
+		json_close(']');
+		json_close('}');
+	} else {
+		putchar('\n');
+	}
+	return EXIT_SUCCESS;
 }
 
 int main(int argc, char **argv)
@@ -87,9 +297,10 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ }
 	};
-	size_t i;
+	const struct verb *v;
 	int c;
 
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -99,6 +310,7 @@ int main(int argc, char **argv)
 			print_usage(stdout);
 			return EXIT_SUCCESS;
 		default:
+			fprintf(stderr, "vmxmon: bad option '%s'\n", argv[optind - 1]);
 			print_usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -107,10 +319,11 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (!strcmp(argv[optind], verbs[i].name))
-			return verbs[i].fn(argc - optind, argv + optind);
-	fprintf(stderr, "vmxmon: unknown command '%s'\n", argv[optind]);
-	print_usage(stderr);
-	return EXIT_USAGE;
+	v = find_verb(argv[optind]);
+	if (!v) {
+		fprintf(stderr, "vmxmon: unknown command '%s'\n", argv[optind]);
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	return v->fn(argc - optind, argv + optind);
 }

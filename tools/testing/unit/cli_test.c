@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host unit tests of the CLI's pure logic (tools/vmxmon/parse.c and
+ * names.c): ranges, vector names, CPU lists, trace_pipe lines, tables.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <linux/vmxmon.h>
+#include "../../vmxmon/cli.h"
+#include "unit.h"
+
+static void test_u32(void)
+{
+	uint32_t v = 7;
+
+	EXPECT_EQ(0, parse_u32("0", &v));
+	EXPECT_EQ(0, v);
+	EXPECT_EQ(0, parse_u32("0xc0000080", &v));
+	EXPECT_EQ(0xc0000080u, v);
+	EXPECT_EQ(0, parse_u32("4294967295", &v));
+	EXPECT_EQ(0xffffffffu, v);
+	EXPECT_EQ(-EINVAL, parse_u32("4294967296", &v));
+	EXPECT_EQ(-EINVAL, parse_u32("", &v));
+	EXPECT_EQ(-EINVAL, parse_u32("-1", &v));
+	EXPECT_EQ(-EINVAL, parse_u32(" 1", &v));
+	EXPECT_EQ(-EINVAL, parse_u32("12x", &v));
+	EXPECT_EQ(-EINVAL, parse_u32("0x", &v));
+}
+
+static void test_range(void)
+{
+	uint32_t a = 1, b = 1;
+
+	EXPECT_EQ(0, parse_range("0x10", UINT32_MAX, &a, &b));
+	EXPECT_EQ(0x10, a);
+	EXPECT_EQ(0x10, b);
+	EXPECT_EQ(0, parse_range("0xc0000080-0xc0000082", UINT32_MAX, &a, &b));
+	EXPECT_EQ(0xc0000080u, a);
+	EXPECT_EQ(0xc0000082u, b);
+	EXPECT_EQ(0, parse_range("0x3f8-1023", 0xffff, &a, &b));
+	EXPECT_EQ(0x3f8, a);
+	EXPECT_EQ(1023, b);
+	EXPECT_EQ(0, parse_range("0-0xffff", 0xffff, &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("0x10000", 0xffff, &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("0x80-0x10000", 0xffff, &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("0x20-0x10", UINT32_MAX, &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("-5", UINT32_MAX, &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("5-", UINT32_MAX, &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("1-2-3", UINT32_MAX, &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("msr", UINT32_MAX, &a, &b));
+}
+
+static void test_vectors(void)
+{
+	EXPECT_EQ(0, parse_vector("DE"));
+	EXPECT_EQ(0, parse_vector("0"));
+	EXPECT_EQ(13, parse_vector("GP"));
+	EXPECT_EQ(13, parse_vector("#gp"));
+	EXPECT_EQ(14, parse_vector("pf"));
+	EXPECT_EQ(14, parse_vector("0xe"));
+	EXPECT_EQ(19, parse_vector("XM"));
+	EXPECT_EQ(19, parse_vector("XF"));
+	EXPECT_EQ(20, parse_vector("VE"));
+	EXPECT_EQ(21, parse_vector("CP"));
+	EXPECT_EQ(2, parse_vector("NMI"));	/* the caller refuses it */
+	EXPECT_EQ(31, parse_vector("31"));
+	EXPECT_EQ(-EINVAL, parse_vector("32"));
+	EXPECT_EQ(-EINVAL, parse_vector("QQ"));
+	EXPECT_EQ(-EINVAL, parse_vector("#"));
+	EXPECT_EQ(-EINVAL, parse_vector(""));
+	EXPECT_TRUE(!strcmp("PF", vector_name(14)));
+	EXPECT_TRUE(vector_name(15) == NULL);
+	EXPECT_TRUE(vector_name(32) == NULL);
+}
+
+static void test_cpu_list(void)
+{
+	int cpus[8];
+
+	EXPECT_EQ(1, parse_cpu_list("0\n", cpus, 8));
+	EXPECT_EQ(0, cpus[0]);
+	EXPECT_EQ(4, parse_cpu_list("0-3", cpus, 8));
+	EXPECT_EQ(3, cpus[3]);
+	EXPECT_EQ(5, parse_cpu_list("0-1,4,6-7\n", cpus, 8));
+	EXPECT_EQ(4, cpus[2]);
+	EXPECT_EQ(7, cpus[4]);
+	EXPECT_EQ(-EINVAL, parse_cpu_list("0-8", cpus, 8));
+	EXPECT_EQ(-EINVAL, parse_cpu_list("3-1", cpus, 8));
+	EXPECT_EQ(-EINVAL, parse_cpu_list("a", cpus, 8));
+	EXPECT_EQ(-EINVAL, parse_cpu_list("1;2", cpus, 8));
+	EXPECT_EQ(0, parse_cpu_list("", cpus, 8));
+}
+
+static void test_trace_line(void)
+{
+	struct trace_line t;
+
+	EXPECT_EQ(0, parse_trace_line("          <idle>-0       [001] d..2.  1234.567890: vmxmon_exit: cpu=1 reason=CPUID",
+				      &t));
+	EXPECT_TRUE(!strcmp("<idle>", t.task));
+	EXPECT_EQ(0, t.pid);
+	EXPECT_EQ(1, t.cpu);
+	EXPECT_TRUE(!strcmp("d..2.", t.flags));
+	EXPECT_TRUE(!strcmp("1234.567890", t.timestamp));
+	EXPECT_TRUE(!strcmp("vmxmon_exit", t.event));
+	EXPECT_TRUE(!strcmp("cpu=1 reason=CPUID", t.fields));
+
+	/* A comm with spaces and dashes; no irq-info column. */
+	EXPECT_EQ(0, parse_trace_line(" kworker/u8:2-ev x-123 [000] 5.000001: vmxmon_msr: msr=0x10 write",
+				      &t));
+	EXPECT_TRUE(!strcmp("kworker/u8:2-ev x", t.task));
+	EXPECT_EQ(123, t.pid);
+	EXPECT_EQ(0, t.cpu);
+	EXPECT_TRUE(!strcmp("", t.flags));
+	EXPECT_TRUE(!strcmp("5.000001", t.timestamp));
+	EXPECT_TRUE(!strcmp("vmxmon_msr", t.event));
+	EXPECT_TRUE(!strcmp("msr=0x10 write", t.fields));
+
+	EXPECT_EQ(-EINVAL, parse_trace_line("", &t));
+	EXPECT_EQ(-EINVAL, parse_trace_line("CPU:1 [LOST 3 EVENTS]", &t));
+	EXPECT_EQ(-EINVAL, parse_trace_line("bash-12 [x] 1.0: e: f", &t));
+	EXPECT_EQ(-EINVAL, parse_trace_line("bash-12 [0] d... notatime: e: f", &t));
+}
+
+static void test_tables(void)
+{
+	const struct bit_table *t[] = {
+		&names_pin, &names_proc, &names_proc2, &names_exit,
+		&names_entry, &names_misc, &names_ept_vpid, &names_cr0,
+		&names_cr4, &names_info_caps,
+	};
+	unsigned int i, j, k;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		for (j = 0; j < t[i]->nr; j++) {
+			EXPECT_TRUE(t[i]->bits[j].bit < 64);
+			for (k = j + 1; k < t[i]->nr; k++)
+				EXPECT_TRUE(t[i]->bits[j].bit != t[i]->bits[k].bit);
+		}
+	/* Anchors from the SDM and the Linux macros. */
+	EXPECT_TRUE(!strcmp("CPU_BASED_USE_MSR_BITMAPS", bit_lookup(&names_proc, 28)->name));
+	EXPECT_TRUE(!strcmp("SECONDARY_EXEC_ENABLE_EPT", bit_lookup(&names_proc2, 1)->name));
+	EXPECT_TRUE(!strcmp("VM_EXIT_ACK_INTR_ON_EXIT", bit_lookup(&names_exit, 15)->name));
+	EXPECT_TRUE(!strcmp("VM_ENTRY_IA32E_MODE", bit_lookup(&names_entry, 9)->name));
+	EXPECT_TRUE(!strcmp("VMXE", bit_lookup(&names_cr4, 13)->name));
+	EXPECT_TRUE(bit_lookup(&names_pin, 1) == NULL);
+	EXPECT_TRUE(!strcmp("CPUID", exit_reason_name(VMXMON_EXIT_CPUID)));
+	EXPECT_TRUE(!strcmp("TDCALL", exit_reason_name(77)));
+	EXPECT_TRUE(exit_reason_name(35) == NULL);
+	EXPECT_TRUE(exit_reason_name(VMXMON_NR_EXIT_REASONS) == NULL);
+	EXPECT_TRUE(!strcmp("WB", memory_type_name(6)));
+}
+
+int main(void)
+{
+	RUN(test_u32);
+	RUN(test_range);
+	RUN(test_vectors);
+	RUN(test_cpu_list);
+	RUN(test_trace_line);
+	RUN(test_tables);
+	return unit_done();
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * vmxmon CLI internals: the verbs, the JSON writer, error reporting, and
+ * the pure parsing and naming helpers (parse.c, names.c) that the host
+ * unit tests link without the rest.
+ */
+#ifndef VMXMON_CLI_H
+#define VMXMON_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define EXIT_REQUEST	1	/* the request failed */
+#define EXIT_USAGE	2	/* bad command line */
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* names.c: every name table of the CLI. */
+struct bit_name {
+	unsigned int bit;
+	const char *name;	/* the Linux macro, or a short tag */
+	const char *desc;	/* the SDM's wording */
+};
+
+struct bit_table {
+	const char *title;
+	const struct bit_name *bits;
+	unsigned int nr;
+};
+
+extern const struct bit_table names_pin, names_proc, names_proc2,
+	names_exit, names_entry, names_misc, names_ept_vpid, names_cr0,
+	names_cr4, names_info_caps;
+
+const struct bit_name *bit_lookup(const struct bit_table *t, unsigned int bit);
+const char *exit_reason_name(unsigned int nr);
+const char *vector_name(unsigned int vector);
+const char *memory_type_name(unsigned int type);
+
+/* parse.c: pure logic, no I/O. */
+int parse_u32(const char *s, uint32_t *val);
+int parse_range(const char *s, uint32_t max, uint32_t *first, uint32_t *last);
+int parse_vector(const char *s);
+int parse_cpu_list(const char *s, int *cpus, int max);
+
+struct trace_line {
+	char task[64];
+	int pid;
+	int cpu;
+	char flags[16];
+	char timestamp[32];
+	char event[64];
+	const char *fields;	/* points into the parsed line */
+};
+
+int parse_trace_line(const char *line, struct trace_line *t);
+
+/* json.c: a streaming writer for one JSON document on stdout. */
+extern bool json;
+
+void json_open(const char *key, char bracket);
+void json_close(char bracket);
+void json_u64(const char *key, unsigned long long val);
+void json_int(const char *key, long long val);
+void json_str(const char *key, const char *val);
+void json_bool(const char *key, bool val);
+void json_raw(const char *key, const char *val);
+
+/* vmxmon.c: device access, errors and usage. */
+struct hint {
+	int err;
+	const char *text;
+};
+
+int open_dev(void);
+int get_info(int fd, void *info);
+int fail(const char *what, int err, const struct hint *hints);
+#ifndef __printf
+#define __printf(a, b)
+#endif
+int usage_error(const char *verb, const char *fmt, ...) __printf(2, 3);
+int verb_help(const char *verb);
+int getopt_verb(const char *verb, int argc, char **argv, const char *shortopts,
+		const struct option *longopts);
+
+/* In every verb's long options: --json anywhere, --help. */
+#define COMMON_OPTIONS							\
+	{ "json", no_argument, NULL, 'j' },				\
+	{ "help", no_argument, NULL, 'h' }
+
+/* The verbs. */
+int cmd_status(int argc, char **argv);
+int cmd_caps(int argc, char **argv);
+int cmd_trap(int argc, char **argv);
+int cmd_untrap(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+#endif /* VMXMON_CLI_H */
