@@ -161,13 +161,16 @@ static struct syscore_ops vmxmon_syscore_ops = {
 /*
  * HOST_CR3 must map vmxmon wherever the guest was when it exited and
  * outlive every process: a page of vmxmon's holding the kernel half of
- * the current top-level table, which never changes after boot.
+ * the current top-level table, which never changes after boot.  Like
+ * Linux's own, it sits at the start of an 8 KiB pair: with PTI, CR3 bit
+ * 12 means "user page table", and an NMI taken in root mode would clear
+ * it on entry and switch to the wrong page.
  */
 static int host_pgd_init(void)
 {
 	pgd_t *cur = __va(read_cr3_pa());
 
-	host_pgd = (void *)get_zeroed_page(GFP_KERNEL);
+	host_pgd = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
 	if (!host_pgd)
 		return -ENOMEM;
 	memcpy((pgd_t *)host_pgd + KERNEL_PGD_BOUNDARY, cur + KERNEL_PGD_BOUNDARY,
@@ -180,7 +183,7 @@ static void free_shared(void)
 {
 	vmxmon_ept_free();
 	vmxmon_want_free();
-	free_page((unsigned long)host_pgd);
+	free_pages((unsigned long)host_pgd, 1);
 	host_pgd = NULL;
 }
 
