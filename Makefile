@@ -3,6 +3,7 @@
 #   make                 module (against KDIR) + vmxmon CLI
 #   make check           host unit tests + the emulated VT-x test suite
 #   make demo            boot the emulated machine and show vmxmon at work
+#   make stress          the robustness tests, longer, on 4 CPUs
 #   make clean
 #
 # KDIR defaults to the running kernel's build directory.
@@ -33,6 +34,12 @@ check:
 demo:
 	$(VM)/run-vm.sh --mode demo
 
+# Heavier variants of the robustness tests: 100 load cycles under stress,
+# a longer ioctl fuzz, on 4 CPUs.
+stress:
+	$(VM)/run-vm.sh --cpus 4 --timeout 3600 --filter 'load_stress,ioctl_fuzz,hotplug,nmi' \
+		--append 'vmxtest_cycles=100 vmxtest_fuzz_seconds=120'
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
 		rm -rf *.o *.ko *.mod *.mod.c .*.cmd src/*.o src/.*.cmd arch/x86/vmx/*.o \
@@ -42,4 +49,4 @@ clean:
 	$(MAKE) -C selftests clean
 	rm -rf build
 
-.PHONY: all module tools unit checkpatch check demo clean
+.PHONY: all module tools unit checkpatch check demo stress clean

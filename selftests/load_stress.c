@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Load under load: insmod/rmmod cycles while a stress workload runs on
+ * every CPU and traps are set and cleared, then no memory is missing.
+ * Cycles: $vmxtest_cycles (a kernel boot parameter; make stress sets
+ * 100), else 20.
+ */
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "vmxmon_test.h"
+
+#define TSC_AUX	0xc0000103
+
+static long meminfo_kib(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long v = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			v = atol(line + strlen(key) + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/* Free memory in KiB once caches are dropped and things settle. */
+static long settled_free_kib(void)
+{
+	int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+
+	sync();
+	if (fd >= 0) {
+		write(fd, "3", 1);
+		close(fd);
+	}
+	usleep(200000);
+	return meminfo_kib("MemFree");
+}
+
+/* One CPU's share of the stress: processes, files, faults, MSRs. */
+static void stress_cpu(int cpu)
+{
+	char path[64], buf[4096];
+	unsigned long long v;
+	int status;
+
+	vmxmon_pin(cpu);
+	snprintf(path, sizeof(path), "/tmp/stress.%d", cpu);
+	for (;;) {
+		pid_t pid = fork();
+		char *p;
+		int fd, i;
+
+		if (!pid)
+			_exit(execl("/bin/true", "true", NULL));
+		if (pid > 0)
+			waitpid(pid, &status, 0);
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		for (i = 0; fd >= 0 && i < 16; i++)
+			write(fd, buf, sizeof(buf));
+		if (fd >= 0)
+			close(fd);
+		p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		for (i = 0; p != MAP_FAILED && i < 256; i++)
+			p[i * 4096] = i;
+		if (p != MAP_FAILED)
+			munmap(p, 1 << 20);
+		snprintf(buf, sizeof(buf), "/dev/cpu/%d/msr", cpu);
+		fd = open(buf, O_RDONLY);
+		if (fd >= 0) {
+			pread(fd, &v, 8, TSC_AUX);
+			close(fd);
+		}
+	}
+}
+
+static int cpus_virtualized(int fd)
+{
+	struct vmxmon_info info;
+
+	return ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
+}
+
+TEST(load_unload_cycles_under_stress_leak_nothing)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cycles = 20, i, cpu, fd;
+	const char *env = getenv("vmxtest_cycles");
+	pid_t workers[64];
+	long before, after;
+
+	if (env)
+		cycles = atoi(env);
+	ASSERT_LE(ncpus, 64);
+	ASSERT_EQ(0, vmxmon_load_kmod("arch/x86/kernel/msr.ko"));
+	if (vmxmon_loaded())
+		ASSERT_EQ(0, vmxmon_unload());
+	/* Warm up: the first load's one-time allocations are not leaks. */
+	ASSERT_EQ(0, vmxmon_load(NULL));
+	ASSERT_EQ(0, vmxmon_unload());
+	before = settled_free_kib();
+
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		workers[cpu] = fork();
+		ASSERT_LE(0, workers[cpu]);
+		if (!workers[cpu])
+			stress_cpu(cpu);
+	}
+	for (i = 0; i < cycles; i++) {
+		struct vmxmon_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
+					     .flags = VMXMON_TRAP_READ };
+		struct vmxmon_io_trap io = { .first = 0x5a50, .last = 0x5a5f,
+					     .flags = VMXMON_TRAP_READ |
+						      VMXMON_TRAP_WRITE };
+		struct vmxmon_clear_traps c = { 0 };
+
+		ASSERT_EQ(0, vmxmon_load(NULL)) TH_LOG("cycle %d", i);
+		fd = open(VMXMON_DEVICE, O_RDWR);
+		ASSERT_LE(0, fd);
+		EXPECT_EQ(ncpus, cpus_virtualized(fd)) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &m));
+		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_IO, &io));
+		usleep(20000);
+		ASSERT_EQ(0, ioctl(fd, VMXMON_CLEAR_TRAPS, &c));
+		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &m));
+		close(fd);	/* its traps go with it */
+		ASSERT_EQ(0, vmxmon_unload()) TH_LOG("cycle %d", i);
+	}
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		kill(workers[cpu], SIGKILL);
+		waitpid(workers[cpu], NULL, 0);
+	}
+	after = settled_free_kib();
+	TH_LOG("%d cycles; free memory %ld -> %ld KiB", cycles, before, after);
+	/*
+	 * One cycle allocates tens of pages per CPU; a leak of them would lose
+	 * megabytes.  Allow 1 MiB of noise (slab and page-cache churn).
+	 */
+	EXPECT_LT(before - after, 1024);
+	ASSERT_EQ(0, vmxmon_load(NULL));
+}
+
+TEST_HARNESS_MAIN
