@@ -14,6 +14,8 @@
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 
+#include <uapi/linux/vmxmon_vmcs.h>
+
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -287,3 +289,9 @@ int vmxmon_vmcs_setup(struct vmxmon_cpu *vc)
 	}
 	return 0;
 }
+
+/* The uapi table's encodings are the kernel's (one table, checked). */
+#define CHECK_FIELD(name, enc, area)	BUILD_BUG_ON_ZERO((name) != (enc)),
+static const int vmcs_table_matches_kernel[] __maybe_unused = {
+	VMXMON_VMCS_FIELDS(CHECK_FIELD)
+};
