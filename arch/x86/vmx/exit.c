@@ -348,6 +348,7 @@ static const vmxmon_exit_handler_t handlers[VMXMON_NR_EXIT_REASONS] = {
 	[VMXMON_EXIT_VMXOFF]		= handle_vmxoff,
 	[VMXMON_EXIT_VMXON]		= handle_ud,
 	[VMXMON_EXIT_CR_ACCESS]		= vmxmon_handle_cr,
+	[VMXMON_EXIT_IO_INSTRUCTION]	= vmxmon_handle_io,
 	[VMXMON_EXIT_MSR_READ]		= vmxmon_handle_rdmsr,
 	[VMXMON_EXIT_MSR_WRITE]		= vmxmon_handle_wrmsr,
 	[VMXMON_EXIT_EPT_VIOLATION]	= vmxmon_handle_ept_violation,
