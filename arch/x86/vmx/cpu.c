@@ -19,6 +19,9 @@
 
 DEFINE_PER_CPU(struct vmxmon_cpu *, vmxmon_cpu);
 
+/* The basic exit reason of the VM-entry failure exit that ended a launch. */
+static DEFINE_PER_CPU(u16, launch_exit_reason);
+
 static __always_inline void wrmsr_raw(u32 msr, u64 val)
 {
 	__wrmsr(msr, (u32)val, val >> 32);
@@ -98,6 +101,8 @@ int vmxmon_cpu_enter(struct vmxmon_cpu *vc)
 		goto off;
 	}
 	ret = vmxmon_vmcs_setup(vc);
+	if (!ret)
+		ret = vmxmon_vmcs_check(vc);
 	if (ret)
 		goto clear;
 
@@ -109,13 +114,17 @@ int vmxmon_cpu_enter(struct vmxmon_cpu *vc)
 	vc->launching = false;
 	if (!ret)
 		return 0;		/* VMX non-root from here on */
-	if (ret < 0)
-		return ret;		/* entry failed; already out of VMX */
+	if (ret < 0) {
+		/* Entry failed (SDM 27.8); already out of VMX. */
+		vmxmon_vmcs_check_failed(vc, this_cpu_read(launch_exit_reason));
+		return ret;
+	}
 
 	vc->state = VMXMON_CPU_OFF;
 	pr_err("CPU %d: VMLAUNCH failed: VM-instruction error %u (%s)\n",
 	       vc->cpu, vmcs_read32(VM_INSTRUCTION_ERROR),
 	       vmxmon_insn_error_name(vmcs_read32(VM_INSTRUCTION_ERROR)));
+	vmxmon_vmcs_check_failed(vc, vmcs_read32(VM_INSTRUCTION_ERROR));
 	ret = -EIO;
 clear:
 	vmcs_clear(vc->vmcs_pa);
@@ -170,6 +179,8 @@ enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
 	unsigned long sysenter_eip = vmcs_readl(GUEST_SYSENTER_EIP);
 	u64 cur;
 
+	if (vc->launching)
+		this_cpu_write(launch_exit_reason, vmcs_read32(VM_EXIT_REASON));
 	regs->rip = rip;
 	regs->cs = vmcs_read16(GUEST_CS_SELECTOR);
 	regs->rflags = vmcs_readl(GUEST_RFLAGS);

@@ -104,6 +104,10 @@ int vmxmon_cpu_check(void);
 /* vmcs.c: the six areas of the VMCS (seed 000). */
 int vmxmon_vmcs_setup(struct vmxmon_cpu *vc);
 
+/* vmcs_check.c: the software VM-entry check (entry_check.c) */
+int vmxmon_vmcs_check(struct vmxmon_cpu *vc);
+void vmxmon_vmcs_check_failed(struct vmxmon_cpu *vc, unsigned int hw_class);
+
 /* cpu.c */
 int vmxmon_cpu_enter(struct vmxmon_cpu *vc);
 void vmxmon_cpu_leave(struct vmxmon_cpu *vc);
