@@ -22,10 +22,6 @@
 
 #include <linux/vmxmon.h>
 
-#ifndef __aligned
-#define __aligned(x)	__attribute__((aligned(x)))
-#endif
-
 static inline const char *vmxmon_ko_path(void)
 {
 	const char *p = getenv("VMXMON_KO");
