@@ -4,6 +4,7 @@
 #   make check           host unit tests + the emulated VT-x test suite
 #   make demo            boot the emulated machine and show vmxmon at work
 #   make stress          the robustness tests, longer, on 4 CPUs
+#   make bench           benchmarks in the emulated machine: build/bench/results.json
 #   make clean
 #
 # KDIR defaults to the running kernel's build directory.
@@ -40,6 +41,10 @@ stress:
 	$(VM)/run-vm.sh --cpus 4 --timeout 3600 --filter 'load_stress,ioctl_fuzz,hotplug,nmi' \
 		--append 'vmxtest_cycles=100 vmxtest_fuzz_seconds=120'
 
+# Measures, never judges: not part of check (Documentation/performance.rst).
+bench:
+	tools/testing/bench/run.sh $(BENCH_ARGS)
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
 		rm -rf *.o *.ko *.mod *.mod.c .*.cmd src/*.o src/.*.cmd arch/x86/vmx/*.o \
@@ -47,6 +52,7 @@ clean:
 	$(MAKE) -C tools/vmxmon clean
 	$(MAKE) -C tools/testing/unit clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C tools/testing/bench clean
 	rm -rf build
 
-.PHONY: all module tools unit checkpatch check demo stress clean
+.PHONY: all module tools unit checkpatch check demo stress bench clean

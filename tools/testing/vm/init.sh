@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # /init of the emulated test machine.  ttyS0 carries results, ttyS1 the
 # kernel console.  The kernel hands unknown key=value boot parameters to us
-# as environment: vmxtest=test|demo|shell, vmxtest_filter=<glob>.
+# as environment: vmxtest=test|demo|bench|shell, vmxtest_filter=<glob>,
+# vmxbench_iters=<n>.
 
 /bin/busybox --install -s /bin
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
@@ -34,6 +35,10 @@ test)
 	;;
 demo)
 	/demo.sh
+	echo "VMXMON-RUN-END rc=$?"
+	;;
+bench)
+	/bench/bench
 	echo "VMXMON-RUN-END rc=$?"
 	;;
 shell)

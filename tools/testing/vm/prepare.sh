@@ -52,18 +52,21 @@ grep -E 'warning:' "$BUILD/module-build.log" >&2 || true
 msg "building the CLI and selftests"
 make -s -C "$TOP/tools/vmxmon" STATIC=1 OUTPUT="$BUILD" >/dev/null
 make -s -C "$TOP/selftests" OUTPUT="$BUILD/selftests" KSFT_DIR="$KSFT_DIR" >/dev/null
+make -s -C "$TOP/tools/testing/bench" OUTPUT="$BUILD/bench" >/dev/null
 
-# The initramfs: busybox, /init, the module, the CLI, the selftests and the
-# few Debian modules the tests load, with a modules.dep for modprobe.
+# The initramfs: busybox, /init, the module, the CLI, the selftests, the
+# benchmark and the few Debian modules the tests load, with a modules.dep
+# for modprobe.
 root=$BUILD/initramfs
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxmon,selftests}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxmon,selftests,bench}
 cp /bin/busybox "$root/bin/busybox"
 cp "$VM_DIR/init.sh" "$root/init"
 cp "$VM_DIR/demo.sh" "$root/demo.sh"
 cp "$BUILD/mod/vmxmon.ko" "$root/vmxmon/"
 cp "$BUILD/vmxmon" "$root/bin/vmxmon"
 cp -r "$BUILD/selftests/." "$root/selftests/"
+cp "$BUILD/bench/bench" "$root/bench/"
 # A dynamically linked program and the libraries it loads, at their paths.
 copy_exec()
 {

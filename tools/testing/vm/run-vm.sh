@@ -11,7 +11,7 @@ usage()
 usage: $0 [options]
   --cpus N          emulated CPUs: 1, 2 or 4 (default 2)
   --backend B       auto, bochs, or qemu (nested KVM on Intel; default auto)
-  --mode M          test (default), demo, or shell (interactive console)
+  --mode M          test (default), demo, bench (tools/testing/bench), or shell
   --filter GLOBS    run only the selftests matching these comma-separated globs
   --append STR      extra kernel command line
   --model M         bochs CPU model (default corei7_skylake_x)
@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case $cpus in 1|2|4) ;; *) die "--cpus must be 1, 2 or 4" ;; esac
-case $mode in test|demo|shell) ;; *) die "--mode must be test, demo or shell" ;; esac
+case $mode in test|demo|bench|shell) ;; *) die "--mode must be test, demo, bench or shell" ;; esac
 [ "$backend" = auto ] && backend=$(detect_backend)
 name=${name:-vm-${cpus}cpu}
 
