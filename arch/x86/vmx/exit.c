@@ -331,6 +331,7 @@ static enum vmxmon_exit_action handle_sipi(struct vmxmon_cpu *vc,
 }
 
 static const vmxmon_exit_handler_t handlers[VMXMON_NR_EXIT_REASONS] = {
+	[VMXMON_EXIT_EXCEPTION_NMI]	= vmxmon_handle_exception,
 	[VMXMON_EXIT_TRIPLE_FAULT]	= handle_triple_fault,
 	[VMXMON_EXIT_INIT_SIGNAL]	= handle_init,
 	[VMXMON_EXIT_SIPI_SIGNAL]	= handle_sipi,
