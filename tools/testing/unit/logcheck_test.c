@@ -21,7 +21,7 @@ static int verdict(const char *tests, const char *kernel, const char *killed,
 	int fails;
 
 	lc_scan(r, tests, kernel, NULL);
-	fails = lc_verdict(r, killed, "t", devnull);
+	fails = lc_verdict(r, killed, "t", 1, devnull);
 	fclose(devnull);
 	return fails;
 }
@@ -75,6 +75,17 @@ static void test_each_bad_pattern_is_caught(void)
 	EXPECT_FALSE(lc_is_bad_line("random: crng init done"));
 }
 
+/* The test machine itself broke: a failure even before the marker. */
+static void test_initramfs_unpack_failure_fails(void)
+{
+	static const char k[] =
+		"[ 6.1] Initramfs unpacking failed: write error\n"
+		"[ 9.6] VMXMON-BASELINE-END\n";
+	struct lc_result r;
+
+	EXPECT_EQ(2, verdict(good_tests, k, NULL, &r));
+}
+
 static void test_missing_marker_fails(void)
 {
 	struct lc_result r;
@@ -124,12 +135,36 @@ static void test_not_ok_with_zero_failures_is_caught(void)
 	EXPECT_EQ(1, verdict(lying, clean_kernel, NULL, &r));
 }
 
+/* A kexec run: two boots expected, each with its own baseline. */
+static void test_kexec_second_boot_has_its_own_baseline(void)
+{
+	static const char tests[] =
+		"vmxmon-vm: booted x\nVMXMON-KEXEC\nvmxmon-vm: booted x\n"
+		"1..1\nok 1 a\n1 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+	static const char kernel[] =
+		"VMXMON-BASELINE-START\n[0.8] WARNING: boot quirk\nVMXMON-BASELINE-END\n"
+		"[9.0] kexec_core: Starting new kernel\n"
+		"[    0.86] RETBleed: WARNING: printed before /init runs\n"
+		"VMXMON-BASELINE-START\n[0.8] WARNING: boot quirk\nVMXMON-BASELINE-END\n";
+	FILE *devnull = fopen("/dev/null", "w");
+	struct lc_result r;
+
+	lc_scan(&r, tests, kernel, NULL);
+	EXPECT_EQ(0, lc_verdict(&r, NULL, "t", 2, devnull));
+	EXPECT_EQ(3, r.baseline_bad);
+	/* The same log is a failure where one boot was expected. */
+	EXPECT_EQ(1, lc_verdict(&r, NULL, "t", 1, devnull));
+	fclose(devnull);
+}
+
 int main(void)
 {
+	RUN(test_kexec_second_boot_has_its_own_baseline);
 	RUN(test_counts_guest_results);
 	RUN(test_warn_after_marker_fails);
 	RUN(test_each_bad_pattern_is_caught);
 	RUN(test_missing_marker_fails);
+	RUN(test_initramfs_unpack_failure_fails);
 	RUN(test_timeout_and_reboot_fail);
 	RUN(test_incomplete_plan_fails);
 	RUN(test_not_ok_with_zero_failures_is_caught);

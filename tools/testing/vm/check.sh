@@ -1,8 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# The VM half of `make check`: one build, then the full suite on 2 emulated
-# CPUs plus smoke boots on 1 and 4, at most $VMXMON_JOBS (default: host
-# cores) at a time.  Bochs is single-threaded and its guest time counts
+# The VM half of `make check`: one build, then the boots below, at most
+# $VMXMON_JOBS (default: host cores) at a time.  Bochs is single-threaded and its guest time counts
 # instructions, so parallel boots slow down in wall time only.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -26,26 +25,37 @@ upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 
 "$VM_DIR/prepare.sh" || die "prepare failed"
 
+# The boots: name, CPUs, mode, selftests.  Everything runs on 2 CPUs; the
+# blue pill's tests also on 1 and 4, the control plane's on 4; kexec is
+# its own boot.
+BLUE_PILL=module_load,dev_node,blue_pill,vmx_insn_user,workload,kvm_handoff
+CONTROL=msr_trap,ioctl_abi,io_trap,exc_trap,hotplug,nmi
+runs=${VMXMON_RUNS:-"vm-2cpu:2:test:* vm-1cpu:1:test:$BLUE_PILL
+	vm-4cpu:4:test:$BLUE_PILL,$CONTROL vm-kexec:2:kexec:-"}
+
+set -f		# the filters are globs for the guest, not for here
 jobs=${VMXMON_JOBS:-$(nproc)}
-runs=${VMXMON_RUNS:-"2 1 4"}
 pids=()
 names=()
-for n in $runs; do
+for r in $runs; do
+	IFS=: read -r name cpus mode filter <<<"$r"
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		wait -n
 	done
-	"$VM_DIR/run-vm.sh" --no-prepare --cpus "$n" "${extra[@]}" >"$BUILD/check-$n.log" 2>&1 &
+	"$VM_DIR/run-vm.sh" --no-prepare --name "$name" --cpus "$cpus" \
+		--mode "$mode" --filter "$filter" "${extra[@]}" \
+		>"$BUILD/check-$name.log" 2>&1 &
 	pids+=($!)
-	names+=("$n")
+	names+=("$name")
 done
 
 pass=0 fail=0 skip=0
 for i in "${!pids[@]}"; do
-	n=${names[$i]}
+	name=${names[$i]}
 	wait "${pids[$i]}"
 	rc=$?
-	cat "$BUILD/check-$n.log"
-	line=$(grep -E "^vm-${n}cpu: [0-9]+ passed, [0-9]+ failed" "$BUILD/check-$n.log" | tail -n1)
+	cat "$BUILD/check-$name.log"
+	line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed" "$BUILD/check-$name.log" | tail -n1)
 	if [ -n "$line" ]; then
 		set -- $(echo "${line#*: }" | sed 's/[^0-9 ]//g')
 		pass=$((pass + $1)) fail=$((fail + $2)) skip=$((skip + ${3:-0}))

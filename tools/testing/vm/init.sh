@@ -23,6 +23,7 @@ exec </dev/null >/dev/ttyS0 2>&1
 
 # What the stock kernel said at boot on this CPU model is the baseline;
 # only what follows the marker is held against vmxmon (tools/testing/vm/logcheck.c).
+echo "VMXMON-BASELINE-START" >/dev/kmsg
 dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace' | sed 's/^/vmxmon-baseline: /' >/dev/kmsg
 echo "VMXMON-BASELINE-END" >/dev/kmsg
 
@@ -36,6 +37,12 @@ test)
 demo)
 	/demo.sh
 	echo "VMXMON-RUN-END rc=$?"
+	;;
+kexec)
+	# Hand the machine to a new kernel with vmxmon loaded and trapping;
+	# the new kernel runs selftests that need VMX free on every CPU.
+	/kexec.sh
+	echo "VMXMON-RUN-END rc=$?"	# only if the kexec failed
 	;;
 bench)
 	/bench/bench

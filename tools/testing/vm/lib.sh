@@ -11,7 +11,7 @@ CACHE=${VMXMON_CACHE:-/var/cache/vmxmon}
 # Host packages, all from Debian.
 HOST_PKGS="bochs bochsbios vgabios busybox-static isolinux syslinux-common
 	xorriso cpio gzip kmod lz4 xz-utils gcc make libc6-dev flex bison bc
-	libelf-dev libssl-dev trace-cmd linux-perf"
+	libelf-dev libssl-dev trace-cmd linux-perf kexec-tools"
 
 msg() { echo "vm: $*" >&2; }
 die() { echo "vm: error: $*" >&2; exit 1; }

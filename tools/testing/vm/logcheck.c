@@ -2,13 +2,16 @@
 /*
  * logcheck: the verdict on one boot of the emulated test machine.
  *
- *   logcheck [--name NAME] [--killed WHY] TESTS_LOG KERNEL_LOG
+ *   logcheck [--name NAME] [--killed WHY] [--boots N] TESTS_LOG KERNEL_LOG
  *
  * TESTS_LOG is the guest's result port (TAP from selftests/run_tests.sh),
  * KERNEL_LOG its kernel console.  Besides the guest's own results it adds
  * three checks: the guest powered off by itself, the TAP plan was complete,
  * and the kernel printed no new WARN/BUG/Oops/lockup/stall after the
- * baseline marker that /init writes before the first test.  Ends with
+ * baseline marker that /init writes before the first test.  A kexec run
+ * boots twice (--boots 2); each boot's /init opens its baseline with
+ * VMXMON-BASELINE-START, so the second kernel's boot messages are judged
+ * as baseline too.  Ends with
  * "NAME: P passed, F failed, S skipped"; exits 1 if anything failed.
  */
 #include <stdbool.h>
@@ -20,6 +23,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+#define BASELINE_START	"VMXMON-BASELINE-START"
 #define BASELINE_MARKER	"VMXMON-BASELINE-END"
 #define RUN_END_MARKER	"VMXMON-RUN-END"
 #define BOOT_BANNER	"vmxmon-vm: booted"
@@ -40,9 +44,10 @@ struct lc_result {
 	int not_ok;
 	bool have_summary;
 	int pass, fail, skip;	/* the guest's own summary line */
-	int boots;		/* boot banners: more than one means a reboot */
+	int boots;		/* boot banners: more than expected: a reboot */
 	bool run_end;
 	bool marker;		/* the kernel log reached the baseline marker */
+	double last_stamp;	/* the kernel's last printk timestamp */
 	int baseline_bad;	/* bad lines before the marker */
 	int new_bad;		/* bad lines after it */
 };
@@ -121,6 +126,25 @@ static void tests_line(struct lc_result *r, const char *l, FILE *rep)
 
 static void kernel_line(struct lc_result *r, const char *l, FILE *rep)
 {
+	double stamp;
+
+	/* Time going backwards: a new kernel (kexec) is booting. */
+	if (sscanf(l, "[ %lf]", &stamp) == 1) {
+		if (stamp + 1.0 < r->last_stamp)
+			r->marker = false;
+		r->last_stamp = stamp;
+	}
+	/* A broken test machine, whenever it happens. */
+	if (strstr(l, "Initramfs unpacking failed")) {
+		r->new_bad++;
+		if (rep)
+			fprintf(rep, "# kernel: %s\n", l);
+		return;
+	}
+	if (strstr(l, BASELINE_START)) {
+		r->marker = false;
+		return;
+	}
 	if (strstr(l, BASELINE_MARKER)) {
 		r->marker = true;
 		return;
@@ -163,14 +187,15 @@ static void check(FILE *out, const char *name, bool ok, int *pass, int *fail,
  * the emulator (timeout, panic, reboot), NULL if the guest powered off.
  */
 int lc_verdict(const struct lc_result *r, const char *killed, const char *name,
-	       FILE *out)
+	       int boots, FILE *out)
 {
 	int pass = r->pass, fail = r->fail, skip = r->skip;
 	char what[160];
 
 	snprintf(what, sizeof(what), "guest powered off by itself after the suite%s%s",
 		 killed ? ", but it was stopped: " : "", killed ? killed : "");
-	check(out, name, !killed && r->run_end && r->boots == 1, &pass, &fail, what);
+	check(out, name, !killed && r->run_end && r->boots == boots, &pass, &fail,
+	      what);
 	snprintf(what, sizeof(what), "TAP plan %d, %d results, summary line %s",
 		 r->plan, r->results, r->have_summary ? "present" : "missing");
 	check(out, name, r->plan >= 0 && r->plan == r->results &&
@@ -218,6 +243,7 @@ static char *slurp(const char *path)
 int main(int argc, char **argv)
 {
 	const char *name = "vm", *killed = NULL;
+	int boots = 1;
 	struct lc_result r;
 	char *tests, *kernel;
 	int i = 1, fails;
@@ -227,17 +253,19 @@ int main(int argc, char **argv)
 			name = argv[i + 1];
 		else if (!strcmp(argv[i], "--killed"))
 			killed = argv[i + 1];
+		else if (!strcmp(argv[i], "--boots"))
+			boots = atoi(argv[i + 1]);
 		else
 			break;
 	}
 	if (argc - i != 2) {
-		fprintf(stderr, "usage: logcheck [--name NAME] [--killed WHY] TESTS_LOG KERNEL_LOG\n");
+		fprintf(stderr, "usage: logcheck [--name NAME] [--killed WHY] [--boots N] TESTS_LOG KERNEL_LOG\n");
 		return 2;
 	}
 	tests = slurp(argv[i]);
 	kernel = slurp(argv[i + 1]);
 	lc_scan(&r, tests, kernel, stdout);
-	fails = lc_verdict(&r, killed, name, stdout);
+	fails = lc_verdict(&r, killed, name, boots, stdout);
 	free(tests);
 	free(kernel);
 	return fails ? 1 : 0;

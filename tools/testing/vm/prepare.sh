@@ -11,7 +11,7 @@ set -euo pipefail
 GUEST_KMODS="arch/x86/kernel/msr.ko virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
 
 # Tracing front ends the selftests drive against vmxmon's trace events.
-GUEST_TOOLS="/usr/bin/trace-cmd /usr/bin/perf"
+GUEST_TOOLS="/usr/bin/trace-cmd /usr/bin/perf /sbin/kexec"
 
 need_pkgs $HOST_PKGS
 resolve_kver
@@ -79,7 +79,10 @@ copy_exec()
 }
 for t in $GUEST_TOOLS; do
 	copy_exec "$(readlink -f "$t")"
-	[ "$(readlink -f "$t")" = "$t" ] || ln -sf "$(readlink -f "$t")" "$root$t"
+	if [ "$(readlink -f "$t")" != "$t" ]; then
+		mkdir -p "$root$(dirname "$t")"
+		ln -sf "$(readlink -f "$t")" "$root$t"
+	fi
 done
 
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
@@ -94,5 +97,22 @@ for f in modules.order modules.builtin modules.builtin.modinfo; do
 done
 depmod -b "$root" "$KVER"
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | lz4 -l -9 -q >"$BUILD/initrd.img"
+
+# A kexec run's extra: the kernel to kexec and what it boots (this tree
+# without the tracing tools, only the selftests it runs), as an archive
+# that run-vm.sh appends to the initrd of kexec runs only.
+mini=$BUILD/initramfs-kexec
+payload=$BUILD/kexec-payload
+rm -rf "$mini" "$payload"
+cp -a "$root" "$mini"
+rm -rf "$mini/usr" "$mini/lib/x86_64-linux-gnu" "$mini/lib64"
+find "$mini/selftests" -type f ! -name run_tests.sh ! -name blue_pill \
+	! -name module_load -delete
+mkdir -p "$payload/boot"
+(cd "$mini" && find . | cpio -o -H newc -R 0:0 --quiet) | lz4 -l -9 -q >"$payload/boot/initrd-kexec.img"
+cp "$BUILD/vmlinuz" "$payload/boot/vmlinuz"
+cp "$VM_DIR/kexec.sh" "$payload/kexec.sh"
+(cd "$payload" && find . | cpio -o -H newc -R 0:0 --quiet) >"$BUILD/kexec-payload.img"
+rm -rf "$mini" "$payload"
 echo "$KVER" >"$BUILD/kver"
 msg "initramfs $(du -h "$BUILD/initrd.img" | cut -f1)"

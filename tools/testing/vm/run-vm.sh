@@ -11,7 +11,8 @@ usage()
 usage: $0 [options]
   --cpus N          emulated CPUs: 1, 2 or 4 (default 2)
   --backend B       auto, bochs, or qemu (nested KVM on Intel; default auto)
-  --mode M          test (default), demo, bench (tools/testing/bench), or shell
+  --mode M          test (default), demo, bench (tools/testing/bench), shell,
+                    or kexec (load vmxmon, kexec, then test VMX in the new kernel)
   --filter GLOBS    run only the selftests matching these comma-separated globs
   --append STR      extra kernel command line
   --model M         bochs CPU model (default corei7_skylake_x)
@@ -41,7 +42,10 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case $cpus in 1|2|4) ;; *) die "--cpus must be 1, 2 or 4" ;; esac
-case $mode in test|demo|bench|shell) ;; *) die "--mode must be test, demo, bench or shell" ;; esac
+case $mode in test|demo|bench|shell|kexec) ;; *) die "--mode must be test, demo, bench, shell or kexec" ;; esac
+boots=1
+[ "$mode" = kexec ] && boots=2
+initrd=$BUILD/initrd.img
 [ "$backend" = auto ] && backend=$(detect_backend)
 name=${name:-vm-${cpus}cpu}
 
@@ -53,6 +57,12 @@ out=$BUILD/runs/$name
 rm -rf "$out"
 mkdir -p "$out"
 tests=$out/tests.log kernel=$out/kernel.log
+# Concatenated archives are one initramfs to the kernel.
+if [ "$mode" = kexec ]; then
+	# The LZ4 legacy format has no end mark: it must come last.
+	cat "$BUILD/kexec-payload.img" "$BUILD/initrd.img" >"$out/initrd.img"
+	initrd=$out/initrd.img
+fi
 : >"$tests"
 : >"$kernel"
 
@@ -72,7 +82,7 @@ boot_bochs()
 	mkdir -p "$iso"
 	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/"
 	cp "$BUILD/vmlinuz" "$iso/vmlinuz"
-	cp "$BUILD/initrd.img" "$iso/initrd.img"
+	cp "$initrd" "$iso/initrd.img"
 	printf 'DEFAULT vmxmon\nPROMPT 0\nTIMEOUT 0\nLABEL vmxmon\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND %s\n' \
 		"$cmdline" >"$iso/isolinux.cfg"
 	xorriso -as mkisofs -quiet -o "$out/boot.iso" -b isolinux.bin -c boot.cat \
@@ -84,7 +94,7 @@ boot_bochs()
 	cat >"$out/bochsrc" <<EOT
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-memory: guest=256, host=256
+memory: guest=512, host=512
 cpu: model=$model, count=$cpus, ips=100000000, quantum=32, reset_on_triple_fault=0, ignore_bad_msrs=1
 clock: sync=none, time0=local
 ata0-master: type=cdrom, path=$out/boot.iso, status=inserted
@@ -112,7 +122,7 @@ boot_qemu()
 
 	[ "$mode" = shell ] && s1=mon:stdio
 	qemu-system-x86_64 -accel kvm -cpu host -smp "$cpus" -m 512 \
-		-kernel "$BUILD/vmlinuz" -initrd "$BUILD/initrd.img" \
+		-kernel "$BUILD/vmlinuz" -initrd "$initrd" \
 		-append "$cmdline" -display none -no-reboot \
 		-serial "$s1" -serial "file:$kernel" </dev/null >"$out/emulator.out" 2>&1
 }
@@ -136,7 +146,7 @@ while kill -0 "$pid" 2>/dev/null; do
 		verdict=timeout
 	elif grep -q 'Kernel panic' "$kernel"; then
 		verdict=panic
-	elif [ "$(grep -c '^vmxmon-vm: booted' "$tests")" -gt 1 ]; then
+	elif [ "$(grep -c '^vmxmon-vm: booted' "$tests")" -gt "$boots" ]; then
 		verdict=reboot
 	fi
 	if [ -n "$verdict" ]; then
@@ -150,9 +160,9 @@ msg "$name: guest ran $(($(date +%s) - start)) s${verdict:+ ($verdict)}"
 
 make -s -C "$VM_DIR" logcheck >/dev/null
 rc=0
-"$VM_DIR/logcheck" --name "$name" ${verdict:+--killed "$verdict"} \
+"$VM_DIR/logcheck" --name "$name" --boots "$boots" ${verdict:+--killed "$verdict"} \
 	"$tests" "$kernel" >"$out/result" || rc=$?
-[ "$mode" = test ] && cat "$tests"
+case $mode in test|kexec) cat "$tests" ;; esac
 cat "$out/result"
 if [ $rc -ne 0 ]; then
 	echo "# $name: kernel log: $kernel" >&2
