@@ -13,7 +13,10 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include <asm/tsc.h>
+
 #include <uapi/linux/vmxmon.h>
+#include <uapi/linux/vmxmon_vmcs.h>
 #include <vmxmon/traps.h>
 #include <vmxmon/vmxmon.h>
 
@@ -88,6 +91,65 @@ static long get_trap_stats(void __user *uarg)
 	return ret;
 }
 
+static long get_latency(void __user *uarg)
+{
+	struct vmxmon_latency *l = kzalloc(sizeof(*l), GFP_KERNEL);
+	long ret;
+
+	if (!l)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(l, uarg, sizeof(*l)))
+		goto out;
+	ret = -EINVAL;
+	if (l->nr_buckets || l->tsc_khz ||
+	    !zero(l->reserved, sizeof(l->reserved)) || l->cpu >= nr_cpu_ids)
+		goto out;
+	ret = vmxmon_read_latency(l->cpu, &l->hist[0][0]);
+	l->nr_buckets = VMXMON_LATENCY_BUCKETS;
+	l->tsc_khz = tsc_khz;
+	if (!ret && copy_to_user(uarg, l, sizeof(*l)))
+		ret = -EFAULT;
+out:
+	kfree(l);
+	return ret;
+}
+
+static long get_controls(void __user *uarg)
+{
+	struct vmxmon_controls c = { };
+
+	vmxmon_get_controls(&c);
+	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+/* Root mode writes the dump: a buffer from the direct map (kmalloc). */
+static long get_vmcs(void __user *uarg)
+{
+	struct vmxmon_vmcs_field *buf;
+	struct vmxmon_vmcs_dump d;
+	long ret;
+
+	if (copy_from_user(&d, uarg, sizeof(d)))
+		return -EFAULT;
+	if (d.nr || d.reserved0 || !zero(d.reserved, sizeof(d.reserved)) ||
+	    d.cpu >= nr_cpu_ids)
+		return -EINVAL;
+	buf = kcalloc(VMXMON_NR_VMCS_FIELDS, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	ret = vmxmon_read_vmcs(d.cpu, buf);
+	d.nr = VMXMON_NR_VMCS_FIELDS;
+	if (!ret && d.capacity &&
+	    copy_to_user(u64_to_user_ptr(d.fields), buf,
+			 min_t(u32, d.capacity, d.nr) * sizeof(*buf)))
+		ret = -EFAULT;
+	if (!ret && copy_to_user(uarg, &d, sizeof(d)))
+		ret = -EFAULT;
+	kfree(buf);
+	return ret;
+}
+
 static long vmxmon_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
@@ -100,6 +162,12 @@ static long vmxmon_ioctl(struct file *file, unsigned int cmd,
 		return get_exit_stats(uarg);
 	case VMXMON_GET_TRAP_STATS:
 		return get_trap_stats(uarg);
+	case VMXMON_GET_LATENCY:
+		return get_latency(uarg);
+	case VMXMON_GET_CONTROLS:
+		return get_controls(uarg);
+	case VMXMON_GET_VMCS:
+		return get_vmcs(uarg);
 	default:
 		return vmxmon_traps_ioctl(file->private_data, cmd, uarg);
 	}

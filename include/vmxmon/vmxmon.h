@@ -19,6 +19,11 @@ int vmxmon_vmx_init(void);
 void vmxmon_vmx_exit(void);
 unsigned int vmxmon_nr_cpus_virt(void);
 int vmxmon_read_exit_counts(unsigned int cpu, u64 *counts);
+int vmxmon_read_latency(unsigned int cpu, u32 *hist);
+int vmxmon_read_vmcs(unsigned int cpu, struct vmxmon_vmcs_field *buf);
+
+/* arch/x86/vmx/caps.c */
+void vmxmon_get_controls(struct vmxmon_controls *c);
 
 int vmxmon_read_trap_counts(unsigned int cpu, struct vmxmon_trap_count *out,
 			    unsigned int capacity, unsigned int *nr,

@@ -7,6 +7,7 @@
 
 #include <linux/errno.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -24,6 +25,7 @@ struct ctl_want {
 	u32 msr, true_msr;
 	u32 required, optional;
 	u32 *result;
+	unsigned int idx;	/* VMXMON_CTL_* */
 };
 
 /*
@@ -50,6 +52,8 @@ static int adjust(const struct ctl_want *w, bool true_ctls)
 	u32 missing;
 	u64 cap;
 
+	vmxmon_cfg.ctl_required[w->idx] = w->required;
+	vmxmon_cfg.ctl_optional[w->idx] = w->optional;
 	rdmsrl(true_ctls && w->true_msr ? w->true_msr : w->msr, cap);
 	if (vmxmon_adjust_controls(w->required, w->optional, cap, w->result,
 				   &missing)) {
@@ -65,23 +69,28 @@ static int check_controls(bool true_ctls)
 	struct vmxmon_config *c = &vmxmon_cfg;
 	const struct ctl_want wants[] = {
 		{ "pin-based", MSR_IA32_VMX_PINBASED_CTLS,
-		  MSR_IA32_VMX_TRUE_PINBASED_CTLS, 0, 0, &c->pin },
+		  MSR_IA32_VMX_TRUE_PINBASED_CTLS, 0, 0, &c->pin,
+		  VMXMON_CTL_PIN },
 		{ "primary processor-based", MSR_IA32_VMX_PROCBASED_CTLS,
 		  MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
 		  CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_USE_IO_BITMAPS |
-		  CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0, &c->proc },
+		  CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0, &c->proc,
+		  VMXMON_CTL_PROC },
 		{ "secondary processor-based", MSR_IA32_VMX_PROCBASED_CTLS2, 0,
 		  SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID |
 		  proc2_needed_by_host(),
-		  SECONDARY_EXEC_UNRESTRICTED_GUEST, &c->proc2 },
+		  SECONDARY_EXEC_UNRESTRICTED_GUEST, &c->proc2,
+		  VMXMON_CTL_PROC2 },
 		/* SDM 24.7.1: keep DR7/DEBUGCTL, PAT and EFER per side. */
 		{ "VM-exit", MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS,
 		  VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_DEBUG_CONTROLS |
 		  VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT |
-		  VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER, 0, &c->exit },
+		  VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER, 0, &c->exit,
+		  VMXMON_CTL_EXIT },
 		{ "VM-entry", MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
 		  VM_ENTRY_IA32E_MODE | VM_ENTRY_LOAD_DEBUG_CONTROLS |
-		  VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_IA32_EFER, 0, &c->entry },
+		  VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_IA32_EFER, 0, &c->entry,
+		  VMXMON_CTL_ENTRY },
 	};
 	unsigned int i;
 	int ret;
@@ -149,6 +158,21 @@ static int check_ept_vpid(void)
 	vmxmon_cfg.invvpid_single = cap &
 		((u64)VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT << 32);
 	return 0;
+}
+
+/* For VMXMON_GET_CONTROLS: what check_controls() decided, and from what. */
+void vmxmon_get_controls(struct vmxmon_controls *c)
+{
+	const struct vmxmon_config *cfg = &vmxmon_cfg;
+
+	c->nr = VMXMON_NR_CTLS;
+	c->value[VMXMON_CTL_PIN] = cfg->pin;
+	c->value[VMXMON_CTL_PROC] = cfg->proc;
+	c->value[VMXMON_CTL_PROC2] = cfg->proc2;
+	c->value[VMXMON_CTL_EXIT] = cfg->exit;
+	c->value[VMXMON_CTL_ENTRY] = cfg->entry;
+	memcpy(c->required, cfg->ctl_required, sizeof(cfg->ctl_required));
+	memcpy(c->optional, cfg->ctl_optional, sizeof(cfg->ctl_optional));
 }
 
 /* Called once on the loading CPU, before any CPU enters VMX. */

@@ -10,6 +10,7 @@
  * guest may have been anywhere (holding any lock, in the idle loop, in an
  * NMI): so no locks and no direct console output.
  */
+#include <linux/bitops.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
@@ -17,6 +18,7 @@
 #include <asm/debugreg.h>
 #include <asm/fpu/xcr.h>
 #include <asm/fpu/xstate.h>
+#include <asm/msr.h>
 #include <asm/cpufeature.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
@@ -266,7 +268,8 @@ static enum vmxmon_exit_action handle_xsetbv(struct vmxmon_cpu *vc,
 
 /*
  * vmxmon's own VMCALLs: ring 0 (CPL is SS.DPL, SDM 24.4.1) and the key.
- * LEAVE gives this CPU back; SYNC takes the traps now wanted (trap.c).
+ * LEAVE gives this CPU back; SYNC takes the traps now wanted (trap.c);
+ * DUMP reads the VMCS into the buffer this CPU set before (vmx.c).
  */
 static enum vmxmon_exit_action handle_vmcall(struct vmxmon_cpu *vc,
 					     struct vmxmon_regs *regs)
@@ -281,6 +284,11 @@ static enum vmxmon_exit_action handle_vmcall(struct vmxmon_cpu *vc,
 					  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 	case VMXMON_VMCALL_SYNC:
 		vmxmon_trap_apply(vc);
+		vmxmon_skip_instruction();
+		return VMXMON_RESUME;
+	case VMXMON_VMCALL_DUMP:
+		if (vc->dump)
+			vmxmon_vmcs_dump(vc->dump);
 		vmxmon_skip_instruction();
 		return VMXMON_RESUME;
 	default:
@@ -360,11 +368,9 @@ static const vmxmon_exit_handler_t handlers[VMXMON_NR_EXIT_REASONS] = {
 	[VMXMON_EXIT_XSETBV]		= handle_xsetbv,
 };
 
-/* Called by entry.S; returns VMXMON_RESUME or VMXMON_LEAVE. */
-int vmxmon_handle_exit(struct vmxmon_regs *regs)
+static enum vmxmon_exit_action dispatch(struct vmxmon_cpu *vc,
+					struct vmxmon_regs *regs, u32 reason)
 {
-	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
-	u32 reason = vmcs_read32(VM_EXIT_REASON);
 	u16 basic = reason & 0xffff;
 
 	if (basic < VMXMON_NR_EXIT_REASONS)
@@ -380,6 +386,39 @@ int vmxmon_handle_exit(struct vmxmon_regs *regs)
 	if (basic < VMXMON_NR_EXIT_REASONS && handlers[basic])
 		return handlers[basic](vc, regs);
 	return vmxmon_abort(vc, regs, "unhandled VM exit");
+}
+
+/*
+ * Log2 bucket of @ticks: 0 for 0-1, b for 2^b..2^(b+1)-1, the last one
+ * for everything longer (uapi struct vmxmon_latency).
+ */
+static unsigned int latency_bucket(u64 ticks)
+{
+	unsigned int b = ticks ? fls64(ticks) - 1 : 0;
+
+	return min(b, VMXMON_LATENCY_BUCKETS - 1U);
+}
+
+/*
+ * Called by entry.S; returns VMXMON_RESUME or VMXMON_LEAVE.  The TSC is
+ * read first and again just before resuming: what an exit costs in root
+ * mode, without the VM exit and VM entry transitions themselves.
+ */
+int vmxmon_handle_exit(struct vmxmon_regs *regs)
+{
+	u64 start = rdtsc();
+	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	u32 reason = vmcs_read32(VM_EXIT_REASON);
+	u16 basic = reason & 0xffff;
+	enum vmxmon_exit_action action = dispatch(vc, regs, reason);
+	u32 *slot;
+
+	if (action != VMXMON_RESUME || basic >= VMXMON_NR_EXIT_REASONS)
+		return action;
+	/* Only this CPU writes its histogram; readers may see it torn. */
+	slot = &vc->latency[basic][latency_bucket(rdtsc() - start)];
+	WRITE_ONCE(*slot, *slot + 1);
+	return VMXMON_RESUME;
 }
 
 /* VMRESUME itself failed (VMfailValid): name the error, then leave. */

@@ -290,6 +290,49 @@ int vmxmon_vmcs_setup(struct vmxmon_cpu *vc)
 	return 0;
 }
 
+/*
+ * VMREAD that reports failure instead of assuming success: a field this
+ * CPU does not support fails VMfailValid, error 12 (SDM 31.4).
+ */
+static __always_inline bool vmcs_read_checked(unsigned long field,
+					      unsigned long *value)
+{
+	bool fail;
+
+	asm volatile("vmread %[field], %[value]"
+		     : [value] "=rm" (*value), "=@ccbe" (fail)
+		     : [field] "r" (field));
+	return fail;
+}
+
+#define DUMP_ENCODING(name, enc, area)	enc,
+static const u16 dump_encodings[] = {
+	VMXMON_VMCS_FIELDS(DUMP_ENCODING)
+};
+
+/*
+ * Root mode (VMXMON_VMCALL_DUMP): every field of the uapi table into @out,
+ * VMXMON_NR_VMCS_FIELDS entries.  A failed VMREAD overwrites
+ * VM_INSTRUCTION_ERROR, so that one is read first.
+ */
+void vmxmon_vmcs_dump(struct vmxmon_vmcs_field *out)
+{
+	u32 insn_error = vmcs_read32(VM_INSTRUCTION_ERROR);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dump_encodings); i++) {
+		unsigned long v = 0;
+
+		out[i].encoding = dump_encodings[i];
+		out[i].flags = 0;
+		if (dump_encodings[i] == VM_INSTRUCTION_ERROR)
+			v = insn_error;
+		else if (vmcs_read_checked(dump_encodings[i], &v))
+			out[i].flags = VMXMON_VMCS_UNSUPPORTED;
+		out[i].value = out[i].flags ? 0 : v;
+	}
+}
+
 /* The uapi table's encodings are the kernel's (one table, checked). */
 #define CHECK_FIELD(name, enc, area)	BUILD_BUG_ON_ZERO((name) != (enc)),
 static const int vmcs_table_matches_kernel[] __maybe_unused = {

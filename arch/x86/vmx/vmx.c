@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -39,6 +40,7 @@ static void free_vcpu(struct vmxmon_cpu *vc)
 	free_page((unsigned long)vc->vmxon);
 	free_page((unsigned long)vc->vmcs);
 	free_pages((unsigned long)vc->stack, get_order(VMXMON_HOST_STACK_SIZE));
+	kfree(vc->latency);
 	vmxmon_trap_cpu_free(vc);
 	kfree(vc);
 }
@@ -64,7 +66,11 @@ static struct vmxmon_cpu *alloc_vcpu(unsigned int cpu)
 	vc->vmcs = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->stack = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
 					     get_order(VMXMON_HOST_STACK_SIZE));
-	if (!vc->vmxon || !vc->vmcs || !vc->stack || vmxmon_trap_cpu_alloc(vc)) {
+	/* 10 KiB: 32-bit counts, VMXMON_NR_EXIT_REASONS x 32 buckets. */
+	vc->latency = kcalloc_node(VMXMON_NR_EXIT_REASONS, sizeof(*vc->latency),
+				   GFP_KERNEL, cpu_to_node(cpu));
+	if (!vc->vmxon || !vc->vmcs || !vc->stack || !vc->latency ||
+	    vmxmon_trap_cpu_alloc(vc)) {
 		free_vcpu(vc);
 		return NULL;
 	}
@@ -273,4 +279,66 @@ int vmxmon_read_exit_counts(unsigned int cpu, u64 *counts)
 	for (i = 0; i < VMXMON_NR_EXIT_REASONS; i++)
 		counts[i] = READ_ONCE(vcpus[cpu]->exits[i]);
 	return 0;
+}
+
+/*
+ * A snapshot of one CPU's latency histograms into @hist, [reason][bucket]
+ * as in struct vmxmon_latency; -ENODEV as above.
+ */
+int vmxmon_read_latency(unsigned int cpu, u32 *hist)
+{
+	unsigned int r, b;
+
+	if (!vcpus || cpu >= nr_cpu_ids || !vcpus[cpu])
+		return -ENODEV;
+	for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++)
+		for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++)
+			*hist++ = READ_ONCE(vcpus[cpu]->latency[r][b]);
+	return 0;
+}
+
+struct dump_req {
+	struct vmxmon_vmcs_field *buf;
+	int ret;
+};
+
+/*
+ * On the CPU, interrupts off: lend root mode the buffer, then VMCALL.  The
+ * VMCALL exit is the only one that uses vc->dump, and this CPU runs
+ * nothing else until it returns.
+ */
+static void dump_this_cpu(void *arg)
+{
+	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	struct dump_req *req = arg;
+
+	if (!vc || vc->state != VMXMON_CPU_GUEST) {
+		req->ret = -ENODEV;
+		return;
+	}
+	WRITE_ONCE(vc->dump, req->buf);
+	barrier();
+	asm volatile("vmcall"
+		     : : "a" (VMXMON_VMCALL_DUMP), "d" (vmxmon_cfg.leave_key)
+		     : "cc", "memory");
+	barrier();
+	WRITE_ONCE(vc->dump, NULL);
+	req->ret = 0;
+}
+
+/*
+ * VMCS of @cpu into @buf (VMXMON_NR_VMCS_FIELDS entries, from the direct
+ * map: root mode writes it).  -ENODEV unless the CPU runs as a guest.
+ */
+int vmxmon_read_vmcs(unsigned int cpu, struct vmxmon_vmcs_field *buf)
+{
+	struct dump_req req = { .buf = buf, .ret = -ENODEV };
+
+	if (!vcpus || cpu >= nr_cpu_ids)
+		return -ENODEV;
+	cpus_read_lock();
+	if (cpu_online(cpu))
+		smp_call_function_single(cpu, dump_this_cpu, &req, 1);
+	cpus_read_unlock();
+	return req.ret;
 }

@@ -21,6 +21,7 @@
 /* RAX of vmxmon's own VMCALLs; RDX carries the per-load key. */
 #define VMXMON_VMCALL_LEAVE	0x766d786d6f6e0001ULL	/* "vmxmon" 1 */
 #define VMXMON_VMCALL_SYNC	0x766d786d6f6e0002ULL	/* take the traps */
+#define VMXMON_VMCALL_DUMP	0x766d786d6f6e0003ULL	/* VMREAD the VMCS */
 
 /* Per-CPU table of trap counts, keyed by kind and MSR/port/vector. */
 #define VMXMON_COUNT_SLOTS	256
@@ -46,6 +47,8 @@ struct vmxmon_regs {
 /* What the module computed once and every CPU uses (read-only once set). */
 struct vmxmon_config {
 	u32 pin, proc, proc2, exit, entry;	/* adjusted VMX controls */
+	u32 ctl_required[VMXMON_NR_CTLS];	/* by VMXMON_CTL_* (caps.c) */
+	u32 ctl_optional[VMXMON_NR_CTLS];
 	u32 revision_id;			/* IA32_VMX_BASIC[30:0] */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u64 ept_vpid_cap;
@@ -76,6 +79,10 @@ struct vmxmon_cpu {
 	struct irq_work leave_work;
 	u64 exits[VMXMON_NR_EXIT_REASONS];
 	u64 exits_other;		/* basic reasons beyond the table */
+	/* [reason][bucket]: exit-handling TSC ticks, log2 (uapi vmxmon.h) */
+	u32 (*latency)[VMXMON_LATENCY_BUCKETS];
+	/* Set by the CPU itself around VMXMON_VMCALL_DUMP, else NULL. */
+	struct vmxmon_vmcs_field *dump;
 
 	/* This CPU's copy of the traps in force (trap.c), set in root mode. */
 	void *msr_bitmap;		/* the VMCS's MSR bitmap (SDM 25.6.9) */
@@ -103,6 +110,7 @@ int vmxmon_cpu_check(void);
 
 /* vmcs.c: the six areas of the VMCS (seed 000). */
 int vmxmon_vmcs_setup(struct vmxmon_cpu *vc);
+void vmxmon_vmcs_dump(struct vmxmon_vmcs_field *out);
 
 /* vmcs_check.c: the software VM-entry check (entry_check.c) */
 int vmxmon_vmcs_check(struct vmxmon_cpu *vc);

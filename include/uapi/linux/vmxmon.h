@@ -175,6 +175,78 @@ struct vmxmon_trap_stats {
 	__u64 reserved[4];
 };
 
+/*
+ * VM-execution, VM-exit and VM-entry controls (SDM 25.6.1-25.6.2, 25.7.1,
+ * 25.8.1), indexed by VMXMON_CTL_*: the value every CPU's VMCS was given
+ * after the allowed-0/allowed-1 adjustment (SDM A.3-A.5), the bits vmxmon
+ * refuses to load without, and the bits it sets when the CPU allows them.
+ * A bit of @value in neither mask is one the CPU forces to 1.
+ */
+#define VMXMON_CTL_PIN		0	/* pin-based */
+#define VMXMON_CTL_PROC		1	/* primary processor-based */
+#define VMXMON_CTL_PROC2	2	/* secondary processor-based */
+#define VMXMON_CTL_EXIT		3	/* primary VM-exit */
+#define VMXMON_CTL_ENTRY	4	/* VM-entry */
+#define VMXMON_NR_CTLS		5
+
+struct vmxmon_controls {
+	__u32 nr;		/* out: VMXMON_NR_CTLS */
+	__u32 reserved0;
+	__u32 value[8];		/* out; entries from @nr on are 0 */
+	__u32 required[8];	/* out */
+	__u32 optional[8];	/* out */
+	__u64 reserved[4];
+};
+
+/*
+ * The VMCS of one CPU, every field of VMXMON_VMCS_FIELDS
+ * (linux/vmxmon_vmcs.h) VMREAD on that CPU in VMX root mode, in the
+ * table's order, at the exit of a VMCALL vmxmon makes for the purpose
+ * (so the VM-exit information area describes that VMCALL).  A field the
+ * CPU does not support (VMREAD fails, SDM 31.4 error 12) is flagged
+ * VMXMON_VMCS_UNSUPPORTED with value 0.  VM_INSTRUCTION_ERROR is the
+ * value from before the dump's own VMREADs.
+ */
+#define VMXMON_VMCS_UNSUPPORTED	(1U << 0)
+
+struct vmxmon_vmcs_field {
+	__u32 encoding;		/* SDM Vol. 3D Appendix B */
+	__u32 flags;		/* VMXMON_VMCS_* */
+	__u64 value;		/* zero-extended to 64 bits */
+};
+
+/*
+ * Up to @capacity fields are written at @fields (a user pointer to struct
+ * vmxmon_vmcs_field[]); @nr says how many the module reads, which may
+ * exceed @capacity.  -ENODEV if the CPU does not run in VMX non-root.
+ */
+struct vmxmon_vmcs_dump {
+	__u32 cpu;		/* in */
+	__u32 capacity;		/* in: entries at @fields */
+	__u64 fields;		/* in: user pointer */
+	__u32 nr;		/* out */
+	__u32 reserved0;
+	__u64 reserved[4];
+};
+
+/*
+ * Exit-handling latency of one CPU: per basic exit reason, how many exits
+ * that were resumed took how many TSC ticks from the start of the exit
+ * handler to just before VMRESUME, in log2 buckets: bucket 0 counts 0-1
+ * ticks, bucket b > 0 counts 2^b to 2^(b+1)-1, the last bucket also all
+ * longer ones.  The counts are 32-bit and wrap; compare them modulo 2^32.
+ * Exits that give the CPU back are not counted.
+ */
+#define VMXMON_LATENCY_BUCKETS	32
+
+struct vmxmon_latency {
+	__u32 cpu;		/* in */
+	__u32 nr_buckets;	/* out: VMXMON_LATENCY_BUCKETS */
+	__u64 tsc_khz;		/* out: TSC ticks per millisecond */
+	__u32 hist[VMXMON_NR_EXIT_REASONS][VMXMON_LATENCY_BUCKETS];	/* out */
+	__u64 reserved[4];
+};
+
 #define VMXMON_IOC_MAGIC	0xb8
 #define VMXMON_GET_INFO		_IOR(VMXMON_IOC_MAGIC, 0x00, struct vmxmon_info)
 #define VMXMON_TRAP_MSR		_IOW(VMXMON_IOC_MAGIC, 0x10, struct vmxmon_msr_trap)
@@ -186,5 +258,8 @@ struct vmxmon_trap_stats {
 #define VMXMON_CLEAR_TRAPS	_IOW(VMXMON_IOC_MAGIC, 0x16, struct vmxmon_clear_traps)
 #define VMXMON_GET_EXIT_STATS	_IOWR(VMXMON_IOC_MAGIC, 0x20, struct vmxmon_exit_stats)
 #define VMXMON_GET_TRAP_STATS	_IOWR(VMXMON_IOC_MAGIC, 0x21, struct vmxmon_trap_stats)
+#define VMXMON_GET_LATENCY	_IOWR(VMXMON_IOC_MAGIC, 0x22, struct vmxmon_latency)
+#define VMXMON_GET_CONTROLS	_IOR(VMXMON_IOC_MAGIC, 0x30, struct vmxmon_controls)
+#define VMXMON_GET_VMCS		_IOWR(VMXMON_IOC_MAGIC, 0x31, struct vmxmon_vmcs_dump)
 
 #endif /* _UAPI_LINUX_VMXMON_H */

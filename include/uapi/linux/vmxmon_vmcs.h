@@ -22,6 +22,10 @@ enum vmxmon_vmcs_area {
 /* 0: 16-bit, 1: 64-bit, 2: 32-bit, 3: natural width. */
 #define VMXMON_VMCS_WIDTH(enc)	(((enc) >> 13) & 3)
 
+/* How many fields the table has. */
+#define VMXMON_VMCS_ONE(name, enc, area)	+ 1
+#define VMXMON_NR_VMCS_FIELDS	(0 VMXMON_VMCS_FIELDS(VMXMON_VMCS_ONE))
+
 #define VMXMON_VMCS_FIELDS(X) \
 	X(GUEST_ES_SELECTOR, 0x0800, GUEST) \
 	X(GUEST_CS_SELECTOR, 0x0802, GUEST) \
