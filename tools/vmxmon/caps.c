@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * vmxmon caps: the CPU's VMX capability MSRs (SDM Vol. 3D, Appendix A),
- * read from /dev/cpu/N/msr and decoded with the tables of names.c.
+ * read from /dev/cpu/N/msr and decoded with the tables of names.c; with
+ * the module loaded, each control bit marked with what vmxmon does with it
+ * (VMXMON_GET_CONTROLS).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/vmxmon.h>
 
 #include "cli.h"
 
@@ -35,6 +40,39 @@
 #define FIELD(v, hi, lo)	(((v) >> (lo)) & ((1ULL << ((hi) - (lo) + 1)) - 1))
 
 static int msr_fd = -1;
+
+/* The module's controls, if it is loaded (else have_module is false). */
+static struct vmxmon_controls module_ctls;
+static bool have_module;
+
+static void get_module_controls(void)
+{
+	int fd = open(VMXMON_DEVICE, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	memset(&module_ctls, 0, sizeof(module_ctls));
+	have_module = !ioctl(fd, VMXMON_GET_CONTROLS, &module_ctls) &&
+		      module_ctls.nr >= VMXMON_NR_CTLS;
+	close(fd);
+}
+
+/*
+ * What vmxmon does with bit @bit of control set @ctl: "required" (no load
+ * without it), "optional" (used when allowed), "forced" (set though not
+ * wanted: the CPU's must-be-1), "-" (left clear).
+ */
+static const char *module_use(int ctl, unsigned int bit, bool *set)
+{
+	uint32_t m = 1U << bit;
+
+	*set = module_ctls.value[ctl] & m;
+	if (module_ctls.required[ctl] & m)
+		return "required";
+	if (module_ctls.optional[ctl] & m)
+		return "optional";
+	return *set ? "forced" : "-";
+}
 
 /* RDMSR through the msr driver: 0 or -errno (EIO: no such MSR). */
 static int rdmsr(uint32_t msr, uint64_t *val)
@@ -144,8 +182,9 @@ static const char *setting(bool may0, bool may1)
  * be 1 (allowed-1).  Named bits are always listed, others unless fixed-0.
  * Returns the MSR value, or 0 if it cannot be read.
  */
-static uint64_t show_controls(const char *key, const struct bit_table *t,
-			      const char *name, uint32_t msr)
+static uint64_t show_controls(const char *key, int ctl,
+			      const struct bit_table *t, const char *name,
+			      uint32_t msr)
 {
 	unsigned int bit;
 	uint64_t v;
@@ -172,12 +211,18 @@ static uint64_t show_controls(const char *key, const struct bit_table *t,
 	if (json)
 		json_open("bits", '[');
 	else
-		printf("  bit  0-ok  1-ok  setting       name\n");
+		printf("  bit  0-ok  1-ok  setting       %-10s name\n",
+		       have_module ? "vmxmon" : "");
 	for (bit = 0; bit < 32; bit++) {
 		const struct bit_name *n = bit_lookup(t, bit);
 		bool may0 = !(v & BIT64(bit)), may1 = v & BIT64(bit + 32);
+		const char *use = "";
+		bool set = false;
+		char mark[16];
 
-		if (!n && may0 && !may1)
+		if (have_module)
+			use = module_use(ctl, bit, &set);
+		if (!n && may0 && !may1 && !set)
 			continue;
 		if (json) {
 			json_open(NULL, '{');
@@ -185,11 +230,18 @@ static uint64_t show_controls(const char *key, const struct bit_table *t,
 			json_str("name", n ? n->name : NULL);
 			json_bool("allowed0", may0);
 			json_bool("allowed1", may1);
+			if (have_module) {
+				json_str("vmxmon", use);
+				json_bool("vmxmon_set", set);
+			}
 			json_close('}');
 		} else {
-			printf("  %3u  %-4s  %-4s  %-12s  %s%s%s%s\n", bit,
+			snprintf(mark, sizeof(mark), "%s%s", use,
+				 set && !strcmp(use, "optional") ? "+" : "");
+			printf("  %3u  %-4s  %-4s  %-12s  %-10s %s%s%s%s\n", bit,
 			       may0 ? "yes" : "no", may1 ? "yes" : "no",
-			       setting(may0, may1), n ? n->name : "(reserved)",
+			       setting(may0, may1), mark,
+			       n ? n->name : "(reserved)",
 			       n ? " (" : "", n ? n->desc : "", n ? ")" : "");
 		}
 	}
@@ -359,11 +411,13 @@ int cmd_caps(int argc, char **argv)
 		return fail("IA32_VMX_BASIC", -ret, msr_hints);
 	}
 	tru = basic & BIT64(55);
+	get_module_controls();
 
 	if (json) {
 		json_open(NULL, '{');
 		json_bool("ok", true);
 		json_u64("cpu", cpu);
+		json_bool("vmxmon_loaded", have_module);
 	} else {
 		printf("VMX capabilities of CPU %u (SDM Vol. 3D, Appendix A)\n", cpu);
 	}
@@ -372,25 +426,27 @@ int cmd_caps(int argc, char **argv)
 
 	if (json)
 		json_open("controls", '[');
-	show_controls("pin", &names_pin, tru ? "IA32_VMX_TRUE_PINBASED_CTLS" :
-		      "IA32_VMX_PINBASED_CTLS", tru ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+	show_controls("pin", VMXMON_CTL_PIN, &names_pin,
+		      tru ? "IA32_VMX_TRUE_PINBASED_CTLS" : "IA32_VMX_PINBASED_CTLS",
+		      tru ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 		      MSR_IA32_VMX_PINBASED_CTLS);
-	proc = show_controls("proc", &names_proc, tru ?
+	proc = show_controls("proc", VMXMON_CTL_PROC, &names_proc, tru ?
 			     "IA32_VMX_TRUE_PROCBASED_CTLS" : "IA32_VMX_PROCBASED_CTLS",
 			     tru ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS);
 	/* SDM A.3.3: only if "activate secondary controls" may be 1. */
 	if (proc & BIT64(32 + 31))
-		proc2 = show_controls("proc2", &names_proc2, "IA32_VMX_PROCBASED_CTLS2",
+		proc2 = show_controls("proc2", VMXMON_CTL_PROC2, &names_proc2,
+				      "IA32_VMX_PROCBASED_CTLS2",
 				      MSR_IA32_VMX_PROCBASED_CTLS2);
 	else if (!json)
 		printf("\n%s: none (primary bit 31 cannot be 1)\n", names_proc2.title);
-	show_controls("exit", &names_exit, tru ? "IA32_VMX_TRUE_EXIT_CTLS" :
-		      "IA32_VMX_EXIT_CTLS", tru ? MSR_IA32_VMX_TRUE_EXIT_CTLS :
-		      MSR_IA32_VMX_EXIT_CTLS);
-	show_controls("entry", &names_entry, tru ? "IA32_VMX_TRUE_ENTRY_CTLS" :
-		      "IA32_VMX_ENTRY_CTLS", tru ? MSR_IA32_VMX_TRUE_ENTRY_CTLS :
-		      MSR_IA32_VMX_ENTRY_CTLS);
+	show_controls("exit", VMXMON_CTL_EXIT, &names_exit,
+		      tru ? "IA32_VMX_TRUE_EXIT_CTLS" : "IA32_VMX_EXIT_CTLS",
+		      tru ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
+	show_controls("entry", VMXMON_CTL_ENTRY, &names_entry,
+		      tru ? "IA32_VMX_TRUE_ENTRY_CTLS" : "IA32_VMX_ENTRY_CTLS",
+		      tru ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
 	if (json)
 		json_close(']');
 

@@ -35,12 +35,29 @@ struct bit_table {
 
 extern const struct bit_table names_pin, names_proc, names_proc2,
 	names_exit, names_entry, names_misc, names_ept_vpid, names_cr0,
-	names_cr4, names_info_caps;
+	names_cr4, names_efer, names_intr_state, names_activity,
+	names_intr_type, names_vmcs_area, names_vmcs_width, names_info_caps;
+
+struct vmcs_field_name {
+	unsigned int encoding;
+	const char *name;
+	unsigned int area;	/* enum vmxmon_vmcs_area */
+};
+
+extern const struct vmcs_field_name vmcs_fields[];
+extern const unsigned int nr_vmcs_fields;
+const struct vmcs_field_name *vmcs_field(unsigned int encoding);
 
 const struct bit_name *bit_lookup(const struct bit_table *t, unsigned int bit);
 const char *exit_reason_name(unsigned int nr);
 const char *vector_name(unsigned int vector);
 const char *memory_type_name(unsigned int type);
+
+/* decode.c: pure logic, no I/O. */
+void vmcs_decode(unsigned int encoding, uint64_t value, char *buf,
+		 size_t size);
+unsigned int hist_percentile(const uint32_t *hist, unsigned int nr,
+			     unsigned int pct);
 
 /* parse.c: pure logic, no I/O. */
 int parse_u32(const char *s, uint32_t *val);
@@ -100,5 +117,6 @@ int cmd_trap(int argc, char **argv);
 int cmd_untrap(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_vmcs(int argc, char **argv);
 
 #endif /* VMXMON_CLI_H */

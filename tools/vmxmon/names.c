@@ -2,12 +2,14 @@
 /*
  * Every name table of the CLI, in one place: VMX capability and control
  * bits (the Linux macro names of arch/x86/include/asm/vmx.h, which the
- * module uses, with the wording of the SDM Vol. 3C/3D), CR0/CR4 bits, and
- * the exception vectors and exit reasons from the ABI's X-macros.
+ * module uses, with the wording of the SDM Vol. 3C/3D), CR0/CR4/EFER bits,
+ * the VMCS's areas and bit fields, and the exception vectors, exit
+ * reasons and VMCS fields from the ABI's X-macros.
  */
 #include <stddef.h>
 
 #include <linux/vmxmon.h>
+#include <linux/vmxmon_vmcs.h>
 
 #include "cli.h"
 
@@ -192,6 +194,55 @@ TABLE(names_cr4, "CR4",
 	{ 25, "UINTR", "user interrupts" },
 );
 
+/* SDM Vol. 3A 2.2.1, Table 2-1: IA32_EFER. */
+TABLE(names_efer, "IA32_EFER",
+	{ 0, "SCE", "SYSCALL enable" }, { 8, "LME", "IA-32e mode enable" },
+	{ 10, "LMA", "IA-32e mode active" }, { 11, "NXE", "execute disable" },
+	{ 12, "SVME", "secure virtual machine enable" },
+	{ 13, "LMSLE", "long mode segment limit enable" },
+	{ 14, "FFXSR", "fast FXSAVE/FXRSTOR" },
+	{ 15, "TCE", "translation cache extension" },
+);
+
+/* SDM 25.4.2, Table 25-3: interruptibility state. */
+TABLE(names_intr_state, "interruptibility state",
+	{ 0, "STI", "blocking by STI" }, { 1, "MOV-SS", "blocking by MOV SS" },
+	{ 2, "SMI", "blocking by SMI" }, { 3, "NMI", "blocking by NMI" },
+	{ 4, "enclave", "enclave interruption" },
+);
+
+/* SDM 25.4.2: activity state. */
+TABLE(names_activity, "activity state",
+	{ 0, "active", "active" }, { 1, "HLT", "HLT" },
+	{ 2, "shutdown", "shutdown" }, { 3, "wait-for-SIPI", "wait-for-SIPI" },
+);
+
+/* SDM 25.8.3, Table 25-17: interruption types of the event fields. */
+TABLE(names_intr_type, "interruption type",
+	{ 0, "external", "external interrupt" }, { 2, "NMI", "NMI" },
+	{ 3, "hw-exception", "hardware exception" },
+	{ 4, "sw-interrupt", "software interrupt" },
+	{ 5, "priv-sw-exception", "privileged software exception" },
+	{ 6, "sw-exception", "software exception" },
+	{ 7, "other", "other event" },
+);
+
+/* The six areas of the VMCS (seed 000, SDM 25.3), in that order. */
+TABLE(names_vmcs_area, "VMCS areas",
+	{ VMXMON_AREA_GUEST, "guest", "guest-state area" },
+	{ VMXMON_AREA_HOST, "host", "host-state area" },
+	{ VMXMON_AREA_EXEC_CTL, "exec_ctl", "VM-execution control fields" },
+	{ VMXMON_AREA_EXIT_CTL, "exit_ctl", "VM-exit control fields" },
+	{ VMXMON_AREA_ENTRY_CTL, "entry_ctl", "VM-entry control fields" },
+	{ VMXMON_AREA_EXIT_INFO, "exit_info", "VM-exit information fields" },
+);
+
+/* VMCS field widths by encoding bits 14:13 (VMXMON_VMCS_WIDTH). */
+TABLE(names_vmcs_width, "VMCS field widths",
+	{ 0, "16", "16-bit" }, { 1, "64", "64-bit" }, { 2, "32", "32-bit" },
+	{ 3, "natural", "natural width" },
+);
+
 /* include/uapi/linux/vmxmon.h: VMXMON_CAP_*. */
 TABLE(names_info_caps, "module capabilities",
 	{ 0, "hypervisor", "CPUs run in VMX non-root" },
@@ -261,4 +312,22 @@ const char *memory_type_name(unsigned int type)
 	default:
 		return "reserved";
 	}
+}
+
+/* linux/vmxmon_vmcs.h: every VMCS field, in the table's order. */
+#define VMCS_FIELD(name, enc, area)	{ enc, #name, VMXMON_AREA_##area },
+const struct vmcs_field_name vmcs_fields[] = {
+	VMXMON_VMCS_FIELDS(VMCS_FIELD)
+};
+const unsigned int nr_vmcs_fields = ARRAY_SIZE(vmcs_fields);
+
+/* The field of @encoding in the table, or NULL. */
+const struct vmcs_field_name *vmcs_field(unsigned int encoding)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_vmcs_fields; i++)
+		if (vmcs_fields[i].encoding == encoding)
+			return &vmcs_fields[i];
+	return NULL;
 }

@@ -2,7 +2,8 @@
 /*
  * vmxmon stats: per-CPU exit counts by basic exit reason
  * (VMXMON_GET_EXIT_STATS) and per trapped MSR/port/vector counts
- * (VMXMON_GET_TRAP_STATS).
+ * (VMXMON_GET_TRAP_STATS); with --latency, the exit-handling latency
+ * histograms (VMXMON_GET_LATENCY).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -274,22 +275,130 @@ static void print_json(const struct cpu_stats *st, int n)
 	json_close('}');
 }
 
+/* Upper bound in ticks of log2 bucket @b (uapi struct vmxmon_latency). */
+static unsigned long long bucket_top(unsigned int b)
+{
+	return b + 1 >= VMXMON_LATENCY_BUCKETS ? 0 : (2ULL << b) - 1;
+}
+
+static void print_bound(unsigned int b)
+{
+	if (bucket_top(b))
+		printf(" %10llu", bucket_top(b));
+	else
+		printf(" %10s", "longer");
+}
+
+static void latency_reason(const struct vmxmon_latency *l, unsigned int r)
+{
+	const uint32_t *h = l->hist[r];
+	unsigned long long total = 0;
+	unsigned int b, max = 0;
+	char other[24];
+
+	for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++) {
+		total += h[b];
+		if (h[b])
+			max = b;
+	}
+	snprintf(other, sizeof(other), "reason_%u", r);
+	if (json) {
+		json_open(NULL, '{');
+		json_u64("reason", r);
+		json_str("name", exit_reason_name(r) ?: other);
+		json_u64("count", total);
+		json_open("buckets", '[');
+		for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++)
+			json_u64(NULL, h[b]);
+		json_close(']');
+		json_close('}');
+		return;
+	}
+	printf("  %-22s %12llu", exit_reason_name(r) ?: other, total);
+	if (total) {
+		print_bound(hist_percentile(h, VMXMON_LATENCY_BUCKETS, 50));
+		print_bound(hist_percentile(h, VMXMON_LATENCY_BUCKETS, 99));
+		print_bound(max);
+	}
+	putchar('\n');
+}
+
+/* --latency: the histograms of each CPU in @cpus. */
+static int show_latency(int fd, const int *cpus, int n, bool all)
+{
+	struct vmxmon_latency *l = calloc(1, sizeof(*l));
+	unsigned int r, b;
+	char what[64];
+	int c;
+
+	if (!l)
+		return fail("latency", ENOMEM, NULL);
+	if (json) {
+		json_open(NULL, '{');
+		json_bool("ok", true);
+		json_u64("nr_buckets", VMXMON_LATENCY_BUCKETS);
+		json_open("cpus", '[');
+	}
+	for (c = 0; c < n; c++) {
+		memset(l, 0, sizeof(*l));
+		l->cpu = cpus[c];
+		if (ioctl(fd, VMXMON_GET_LATENCY, l)) {
+			int err = errno;
+
+			free(l);
+			snprintf(what, sizeof(what), "VMXMON_GET_LATENCY cpu %d",
+				 cpus[c]);
+			return fail(what, err, stats_hints);
+		}
+		if (json) {
+			json_open(NULL, '{');
+			json_u64("cpu", l->cpu);
+			json_u64("tsc_khz", l->tsc_khz);
+			json_open("reasons", '[');
+		} else {
+			printf("%scpu %u: exit handling in TSC ticks (%llu per us), upper bounds\n"
+			       "  %-22s %12s %10s %10s %10s\n", c ? "\n" : "",
+			       l->cpu, (unsigned long long)l->tsc_khz / 1000,
+			       "reason", "exits", "median", "p99", "max");
+		}
+		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++) {
+			bool any = false;
+
+			for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++)
+				any |= l->hist[r][b] != 0;
+			if (any || (all && exit_reason_name(r)))
+				latency_reason(l, r);
+		}
+		if (json) {
+			json_close(']');
+			json_close('}');
+		}
+	}
+	if (json) {
+		json_close(']');
+		json_close('}');
+	}
+	free(l);
+	return EXIT_SUCCESS;
+}
+
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		COMMON_OPTIONS,
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "latency", no_argument, NULL, 'l' },
 		{ }
 	};
 	struct cpu_stats *st = NULL;
-	bool one = false, all = false;
+	bool one = false, all = false, latency = false;
 	int fd, c, n, ret = EXIT_SUCCESS;
 	int *cpus = NULL;
 	uint32_t cpu = 0;
 
 	optind = 0;
-	while ((c = getopt_verb("stats", argc, argv, "hc:a", opts)) != -1) {
+	while ((c = getopt_verb("stats", argc, argv, "hc:al", opts)) != -1) {
 		switch (c) {
 		case 'h':
 			return verb_help("stats");
@@ -300,6 +409,9 @@ int cmd_stats(int argc, char **argv)
 			break;
 		case 'a':
 			all = true;
+			break;
+		case 'l':
+			latency = true;
 			break;
 		default:
 			return EXIT_USAGE;
@@ -320,6 +432,10 @@ int cmd_stats(int argc, char **argv)
 	st = calloc(n, sizeof(*st));
 	if (!cpus || !st) {
 		ret = fail("stats", ENOMEM, NULL);
+		goto out;
+	}
+	if (latency) {
+		ret = show_latency(fd, cpus, n, all);
 		goto out;
 	}
 	for (c = 0; c < n; c++) {

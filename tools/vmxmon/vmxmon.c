@@ -43,7 +43,11 @@ static const struct verb verbs[] = {
 	  "MSRs (the TRUE_* ones when IA32_VMX_BASIC bit 55 says so) with the\n"
 	  "allowed-0 and allowed-1 setting of every bit, IA32_VMX_MISC, the\n"
 	  "CR0/CR4 FIXED0/FIXED1 MSRs and IA32_VMX_EPT_VPID_CAP.\n"
-	  "Does not need the vmxmon module.\n" },
+	  "Does not need the vmxmon module; when it is loaded, every control\n"
+	  "bit is also marked with what vmxmon does with it\n"
+	  "(VMXMON_GET_CONTROLS): 'required' (no load without it), 'optional'\n"
+	  "(set when the CPU allows; '+' if set), 'forced' (the CPU's\n"
+	  "must-be-1) or '-' (left clear).\n" },
 	{ "trap", cmd_trap, "trap MSRs, I/O ports or exceptions",
 	  "usage: vmxmon [--json] trap msr FIRST[-LAST] [--read] [--write]\n"
 	  "       vmxmon [--json] trap io PORT[-LAST] [--in] [--out]\n"
@@ -72,11 +76,19 @@ static const struct verb verbs[] = {
 	  "--all removes every trap the module owns (VMXMON_CLEAR_TRAPS).\n" },
 	{ "stats", cmd_stats, "exit and trap counts per CPU",
 	  "usage: vmxmon [--json] stats [--cpu N] [--all]\n"
+	  "       vmxmon [--json] stats --latency [--cpu N]\n"
 	  "\n"
 	  "Per CPU (every online CPU, or only N), the VM exits counted per basic\n"
 	  "exit reason and the counts of every trapped MSR, port and vector.\n"
 	  "Reasons that never occurred are left out unless --all is given\n"
-	  "(--json always lists every named reason).\n" },
+	  "(--json always lists every named reason).\n"
+	  "\n"
+	  "--latency: instead, per CPU and exit reason, how long vmxmon took to\n"
+	  "handle the exits it resumed from (VMXMON_GET_LATENCY), in TSC ticks\n"
+	  "from the handler's start to just before VMRESUME: the count, the\n"
+	  "log2 bucket bounds of the median, the 99th percentile and the\n"
+	  "maximum, and (--json) the 32 buckets: bucket 0 is 0-1 ticks, bucket\n"
+	  "b is 2^b to 2^(b+1)-1, the last also everything longer.\n" },
 	{ "watch", cmd_watch, "stream vmxmon's trace events",
 	  "usage: vmxmon [--json] watch [--seconds N] [--event EVENT]...\n"
 	  "\n"
@@ -86,6 +98,19 @@ static const struct verb verbs[] = {
 	  "seconds, then puts the events' enable state back as it was.\n"
 	  "With --json, one document per trace line.\n"
 	  "trace_pipe is consumed: run only one reader at a time.\n" },
+	{ "vmcs", cmd_vmcs, "dump one CPU's VMCS, decoded",
+	  "usage: vmxmon [--json] vmcs [--cpu N]\n"
+	  "\n"
+	  "Every VMCS field vmxmon knows (linux/vmxmon_vmcs.h), read on CPU N\n"
+	  "(default 0) in VMX root mode (VMXMON_GET_VMCS) at the exit of a\n"
+	  "VMCALL vmxmon makes for the purpose, so the VM-exit information\n"
+	  "fields describe that VMCALL.  Grouped in the six areas (guest state,\n"
+	  "host state, VM-execution, VM-exit and VM-entry controls, VM-exit\n"
+	  "information), each field with name, encoding, width and value, and\n"
+	  "bit fields decoded: segment access rights, interruptibility and\n"
+	  "activity state, control bits, the exception bitmap, CR0/CR4/EFER,\n"
+	  "EPTP and event information.  Fields the CPU does not support are\n"
+	  "shown as such.\n" },
 };
 
 static const struct verb *find_verb(const char *name)

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of the CLI's pure logic (tools/vmxmon/parse.c and
- * names.c): ranges, vector names, CPU lists, trace_pipe lines, tables.
+ * Host unit tests of the CLI's pure logic (tools/vmxmon/parse.c, names.c
+ * and decode.c): ranges, vector names, CPU lists, trace_pipe lines,
+ * tables, VMCS field decoding and latency percentiles.
  */
 #include <errno.h>
 #include <string.h>
 
 #include <linux/vmxmon.h>
+#include <linux/vmxmon_vmcs.h>
 #include "../../vmxmon/cli.h"
 #include "unit.h"
 
@@ -128,7 +130,9 @@ static void test_tables(void)
 	const struct bit_table *t[] = {
 		&names_pin, &names_proc, &names_proc2, &names_exit,
 		&names_entry, &names_misc, &names_ept_vpid, &names_cr0,
-		&names_cr4, &names_info_caps,
+		&names_cr4, &names_efer, &names_intr_state, &names_activity,
+		&names_intr_type, &names_vmcs_area, &names_vmcs_width,
+		&names_info_caps,
 	};
 	unsigned int i, j, k;
 
@@ -152,6 +156,69 @@ static void test_tables(void)
 	EXPECT_TRUE(!strcmp("WB", memory_type_name(6)));
 }
 
+static int decodes(unsigned int enc, unsigned long long v, const char *want)
+{
+	char buf[512];
+
+	vmcs_decode(enc, v, buf, sizeof(buf));
+	if (strcmp(buf, want))
+		printf("#  %#x = %#llx: '%s', want '%s'\n", enc, v, buf, want);
+	return !strcmp(buf, want);
+}
+
+static void test_vmcs_decode(void)
+{
+	char tiny[8];
+
+	/* 64-bit kernel code segment: type 11, S, P, L, G (SDM 25.4.1). */
+	EXPECT_TRUE(decodes(0x4816, 0xa09b,
+			    "type=11 S=1 DPL=0 P=1 AVL=0 L=1 DB=0 G=1"));
+	EXPECT_TRUE(decodes(0x4820, 0x10000, "unusable"));
+	EXPECT_TRUE(decodes(0x4824, 0x9, "STI NMI"));
+	EXPECT_TRUE(decodes(0x4824, 0, "-"));
+	EXPECT_TRUE(decodes(0x4826, 1, "HLT"));
+	EXPECT_TRUE(decodes(0x4004, (1 << 3) | (1 << 14) | (1 << 15),
+			    "#BP #PF vec15"));
+	EXPECT_TRUE(decodes(0x6804, 1ULL << 13 | 1 << 5, "PAE VMXE"));
+	EXPECT_TRUE(decodes(0x6006, 1 << 5, "PAE"));
+	EXPECT_TRUE(decodes(0x2806, 0xd01, "SCE LME LMA NXE"));
+	EXPECT_TRUE(decodes(0x4002, 1U << 31 | 1 << 28,
+			    "CPU_BASED_USE_MSR_BITMAPS CPU_BASED_ACTIVATE_SECONDARY_CONTROLS"));
+	EXPECT_TRUE(decodes(0x401e, 0x22,
+			    "SECONDARY_EXEC_ENABLE_EPT SECONDARY_EXEC_ENABLE_VPID"));
+	EXPECT_TRUE(decodes(0x201a, 0x12345000 | 3 << 3 | 6,
+			    "memory type WB (6), walk length 4, A/D off, PML4 at 0x12345000"));
+	EXPECT_TRUE(decodes(0x4402, 18, "VMCALL"));
+	EXPECT_TRUE(decodes(0x4402, 0x80000021,
+			    "INVALID_GUEST_STATE, VM-entry failure"));
+	EXPECT_TRUE(decodes(0x4404, 0x80000b0e, "vector 14 (#PF), hw-exception, error code"));
+	EXPECT_TRUE(decodes(0x4404, 0, "invalid"));
+	/* Plain numbers and addresses have nothing to decode. */
+	EXPECT_TRUE(decodes(0x681e, 0xffffffff81000000ULL, ""));
+	/* Truncated, never overrun. */
+	vmcs_decode(0x4816, 0xa09b, tiny, sizeof(tiny));
+	EXPECT_EQ(7, strlen(tiny));
+	/* Every field of the uapi table is named once, in an area 0-5. */
+	EXPECT_EQ(VMXMON_NR_VMCS_FIELDS, nr_vmcs_fields);
+	EXPECT_TRUE(!strcmp("GUEST_CR4", vmcs_field(0x6804)->name));
+	EXPECT_EQ(VMXMON_AREA_EXEC_CTL, vmcs_field(0x4004)->area);
+	EXPECT_TRUE(vmcs_field(0x1234) == NULL);
+}
+
+static void test_percentile(void)
+{
+	uint32_t h[32] = { 0 };
+
+	EXPECT_EQ(32, hist_percentile(h, 32, 50));
+	h[3] = 98;
+	h[7] = 1;
+	h[20] = 1;
+	EXPECT_EQ(3, hist_percentile(h, 32, 50));
+	EXPECT_EQ(3, hist_percentile(h, 32, 98));
+	EXPECT_EQ(7, hist_percentile(h, 32, 99));
+	EXPECT_EQ(20, hist_percentile(h, 32, 100));
+}
+
 int main(void)
 {
 	RUN(test_u32);
@@ -160,5 +227,7 @@ int main(void)
 	RUN(test_cpu_list);
 	RUN(test_trace_line);
 	RUN(test_tables);
+	RUN(test_vmcs_decode);
+	RUN(test_percentile);
 	return unit_done();
 }
