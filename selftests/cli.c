@@ -179,21 +179,6 @@ static int trap_count(int cpu, const char *kind, unsigned int id,
 	return ret;
 }
 
-/* RDMSR on CPU @cpu through the msr driver: 0 or -errno. */
-static int rdmsr_on(int cpu, unsigned int msr, unsigned long long *val)
-{
-	char path[64];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	ret = pread(fd, val, sizeof(*val), msr) == sizeof(*val) ? 0 : -EIO;
-	close(fd);
-	return ret;
-}
-
 static bool have_msr_driver(void)
 {
 	return !system("modprobe msr 2>/dev/null") && !access("/dev/cpu/0/msr", F_OK);
@@ -334,7 +319,7 @@ TEST_F(cli, msr_trap_persists_and_is_counted)
 	ASSERT_EQ(0, cli(&self->r, "trap msr 0xc0000103 --read")) TH_LOG("%s", self->r.err);
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r0, &w0));
 	for (i = 0; i < 10; i++)
-		ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+		ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r1, &w1));
 	EXPECT_LE(r0 + 10, r1);
 	EXPECT_EQ(w0, w1);
@@ -346,7 +331,7 @@ TEST_F(cli, msr_trap_persists_and_is_counted)
 	ASSERT_EQ(0, cli(&self->r, "untrap msr 0xc0000103 --read"));
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r0, &w0));
 	for (i = 0; i < 10; i++)
-		ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+		ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r1, &w1));
 	EXPECT_EQ(r0, r1);
 }
@@ -471,7 +456,7 @@ TEST_F(cli, watch_streams_and_restores)
 	}
 	sleep(1);
 	for (i = 0; i < 5; i++)
-		ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+		ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));

@@ -24,13 +24,6 @@ static int set_online(int cpu, int on)
 	return ret;
 }
 
-static int virt_cpus(int fd)
-{
-	struct vmxmon_info info;
-
-	return ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
-}
-
 static unsigned long long reads_on(int fd, int cpu)
 {
 	unsigned long long r, w;
@@ -41,17 +34,9 @@ static unsigned long long reads_on(int fd, int cpu)
 
 static int rdmsr_on(int cpu)
 {
-	char path[64];
 	unsigned long long v;
-	int fd, ret;
 
-	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	ret = pread(fd, &v, 8, TSC_AUX) == 8 ? 0 : -errno;
-	close(fd);
-	return ret;
+	return vmxmon_rdmsr_on(cpu, TSC_AUX, &v);
 }
 
 /* CPUID exits counted on @cpu for one CPUID run there. */
@@ -106,12 +91,12 @@ TEST_F(hp, offline_online_keeps_traps_and_stats)
 		ASSERT_LE(1, before) TH_LOG("cycle %d", i);
 
 		ASSERT_EQ(0, set_online(cpu, 0)) TH_LOG("cycle %d", i);
-		EXPECT_EQ(self->ncpus - 1, virt_cpus(self->fd));
+		EXPECT_EQ(self->ncpus - 1, vmxmon_cpus_virtualized());
 		/* The statistics of the offline CPU are still there. */
 		EXPECT_EQ(before, reads_on(self->fd, cpu));
 
 		ASSERT_EQ(0, set_online(cpu, 1)) TH_LOG("cycle %d", i);
-		EXPECT_EQ(self->ncpus, virt_cpus(self->fd));
+		EXPECT_EQ(self->ncpus, vmxmon_cpus_virtualized());
 		/* Virtualized again, with the trap in force. */
 		ASSERT_EQ(0, rdmsr_on(cpu));
 		EXPECT_EQ(before + 1, reads_on(self->fd, cpu)) TH_LOG("cycle %d", i);

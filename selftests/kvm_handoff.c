@@ -29,24 +29,6 @@ static const char * const kvm_kmods[] = {
 	"arch/x86/kvm/kvm-intel.ko",
 };
 
-/* finit_module(2) of a Debian module; 0 if it is (already) loaded. */
-static int kmod_load(const char *rel)
-{
-	struct utsname u;
-	char path[256];
-	int fd, ret;
-
-	if (uname(&u))
-		return -errno;
-	snprintf(path, sizeof(path), "/lib/modules/%s/kernel/%s", u.release, rel);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret == -EEXIST ? 0 : ret;
-}
-
 static bool kmod_loaded(const char *name)
 {
 	char path[128];
@@ -103,7 +85,7 @@ FIXTURE_SETUP(kvm)
 	ASSERT_FALSE(vmxmon_loaded());
 
 	for (i = 0; i < ARRAY_SIZE(kvm_kmods); i++) {
-		ret = kmod_load(kvm_kmods[i]);
+		ret = vmxmon_load_kmod(kvm_kmods[i]);
 		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", kvm_kmods[i], strerror(-ret));
 	}
 

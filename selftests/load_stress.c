@@ -74,13 +74,6 @@ static void stress_cpu(int cpu)
 	}
 }
 
-static int cpus_virtualized(int fd)
-{
-	struct vmxmon_info info;
-
-	return ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
-}
-
 TEST(load_unload_cycles_under_stress_leak_nothing)
 {
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cycles = 20, i, cpu, fd;
@@ -111,7 +104,7 @@ TEST(load_unload_cycles_under_stress_leak_nothing)
 		ASSERT_EQ(0, vmxmon_load(NULL)) TH_LOG("cycle %d", i);
 		fd = open(VMXMON_DEVICE, O_RDWR);
 		ASSERT_LE(0, fd);
-		EXPECT_EQ(ncpus, cpus_virtualized(fd)) TH_LOG("cycle %d", i);
+		EXPECT_EQ(ncpus, vmxmon_cpus_virtualized()) TH_LOG("cycle %d", i);
 		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &m));
 		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_IO, &io));
 		usleep(20000);

@@ -91,19 +91,6 @@ TEST_F(unloaded, load_then_unload)
 	ASSERT_EQ(-ENOENT, vmxmon_unload());
 }
 
-/* CPUs running in non-root mode, as the module counts them. */
-static int cpus_virtualized(void)
-{
-	struct vmxmon_info info;
-	int fd = open(VMXMON_DEVICE, O_RDWR), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
-	close(fd);
-	return ret;
-}
-
 /*
  * Each cycle virtualizes every CPU again (a CPUID on a rotating CPU is
  * counted as its exit) and gives VMX back (the next load succeeds, which
@@ -119,7 +106,7 @@ TEST_F(unloaded, load_unload_20_cycles)
 	for (i = 0; i < 20; i++) {
 		cpu = i % ncpus;
 		ASSERT_EQ(0, vmxmon_load(NULL)) TH_LOG("cycle %d", i);
-		ASSERT_EQ(ncpus, cpus_virtualized()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(ncpus, vmxmon_cpus_virtualized()) TH_LOG("cycle %d", i);
 		ASSERT_EQ(0, vmxmon_pin(cpu));
 		vmxmon_cpuid(0, regs);
 		ASSERT_EQ(0, vmxmon_exit_counts("CPUID", counts, ncpus));
@@ -142,7 +129,7 @@ static void rollback(struct __test_metadata *_metadata, int fail_cpu)
 	ASSERT_EQ(-EIO, vmxmon_load(param));
 	ASSERT_FALSE(vmxmon_loaded());
 	ASSERT_EQ(0, vmxmon_load(NULL));
-	ASSERT_EQ(ncpus, cpus_virtualized());
+	ASSERT_EQ(ncpus, vmxmon_cpus_virtualized());
 	ASSERT_EQ(0, vmxmon_unload());
 }
 

@@ -15,36 +15,6 @@
 #define FEAT_CTL	0x3a		/* low half; locked: writes #GP */
 #define N		20
 
-static int msr_fd(int cpu)
-{
-	char path[64];
-
-	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
-	return open(path, O_RDWR);
-}
-
-static int rdmsr_on(int cpu, unsigned int msr, unsigned long long *v)
-{
-	int fd = msr_fd(cpu), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = pread(fd, v, 8, msr) == 8 ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
-static int wrmsr_on(int cpu, unsigned int msr, unsigned long long v)
-{
-	int fd = msr_fd(cpu), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = pwrite(fd, &v, 8, msr) == 8 ? 0 : -errno;
-	close(fd);
-	return ret;
-}
-
 static int trap_msr(int fd, unsigned int first, unsigned int last,
 		    unsigned int flags)
 {
@@ -121,11 +91,11 @@ TEST_F(msr, read_and_write_counted_and_traced_per_cpu)
 		}
 		ASSERT_EQ(0, vmxmon_tracefs_write("trace", ""));
 		for (i = 0; i < N; i++)
-			ASSERT_EQ(0, rdmsr_on(cpu, TSC_AUX, &v));
+			ASSERT_EQ(0, vmxmon_rdmsr_on(cpu, TSC_AUX, &v));
 		/* Linux keeps the CPU number in TSC_AUX: the read is real. */
 		EXPECT_EQ(cpu, v & 0xfff);
 		for (i = 0; i < N; i++)
-			ASSERT_EQ(0, wrmsr_on(cpu, TSC_AUX, v));
+			ASSERT_EQ(0, vmxmon_wrmsr_on(cpu, TSC_AUX, v));
 		EXPECT_EQ(before_r[cpu] + N, msr_reads(self->fd, cpu, TSC_AUX));
 		EXPECT_EQ(before_w[cpu] + N, msr_writes(self->fd, cpu, TSC_AUX));
 		for (other = 0; other < self->ncpus; other++) {
@@ -147,11 +117,11 @@ TEST_F(msr, untrapped_records_nothing)
 	unsigned long long v, r0 = msr_reads(self->fd, 0, FEAT_CTL);
 
 	ASSERT_EQ(0, trap_msr(self->fd, TSC_AUX, TSC_AUX, VMXMON_TRAP_READ));
-	ASSERT_EQ(0, rdmsr_on(0, FEAT_CTL, &v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, FEAT_CTL, &v));
 	EXPECT_EQ(r0, msr_reads(self->fd, 0, FEAT_CTL));
 	r0 = msr_writes(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
-	ASSERT_EQ(0, wrmsr_on(0, TSC_AUX, v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxmon_wrmsr_on(0, TSC_AUX, v));
 	EXPECT_EQ(r0, msr_writes(self->fd, 0, TSC_AUX));
 }
 
@@ -160,13 +130,13 @@ TEST_F(msr, faulting_write_still_faults)
 {
 	unsigned long long v, w0;
 
-	ASSERT_EQ(0, rdmsr_on(0, FEAT_CTL, &v));
-	ASSERT_EQ(-EIO, wrmsr_on(0, FEAT_CTL, v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, FEAT_CTL, &v));
+	ASSERT_EQ(-EIO, vmxmon_wrmsr_on(0, FEAT_CTL, v));
 	ASSERT_EQ(0, vmxmon_tracefs_write("events/vmxmon/vmxmon_msr/enable", "1"));
 	ASSERT_EQ(0, vmxmon_tracefs_write("trace", ""));
 	ASSERT_EQ(0, trap_msr(self->fd, FEAT_CTL, FEAT_CTL, VMXMON_TRAP_WRITE));
 	w0 = msr_writes(self->fd, 0, FEAT_CTL);
-	EXPECT_EQ(-EIO, wrmsr_on(0, FEAT_CTL, v));
+	EXPECT_EQ(-EIO, vmxmon_wrmsr_on(0, FEAT_CTL, v));
 	EXPECT_EQ(w0 + 1, msr_writes(self->fd, 0, FEAT_CTL));
 	EXPECT_EQ(1, msr_trace_lines("wrmsr", "msr=0x3a", "#GP"));
 }
@@ -183,10 +153,10 @@ TEST_F(msr, close_releases_and_sharing_keeps)
 	ASSERT_EQ(0, trap_msr(b, TSC_AUX, TSC_AUX, VMXMON_TRAP_READ));
 	close(a);
 	r = msr_reads(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX)) TH_LOG("b still owns it");
 	close(b);
-	ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX)) TH_LOG("both gone");
 }
 
@@ -212,11 +182,11 @@ TEST_F(msr, killed_owner_releases)
 	}
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
 	r = msr_reads(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
 }
 
@@ -232,10 +202,10 @@ TEST_F(msr, persistent_trap_outlives_its_file)
 			      VMXMON_TRAP_READ | VMXMON_TRAP_PERSIST));
 	close(a);
 	r = msr_reads(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
 	ASSERT_EQ(0, ioctl(self->fd, VMXMON_CLEAR_TRAPS, &c));
-	ASSERT_EQ(0, rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
 }
 

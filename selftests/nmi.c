@@ -55,18 +55,6 @@ static int answers(const char *log, int cpu)
 	return n;
 }
 
-static int cpus_virtualized(void)
-{
-	struct vmxmon_info info;
-	int fd = open(VMXMON_DEVICE, O_RDWR), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
-	close(fd);
-	return ret;
-}
-
 TEST(nmi_backtraces_answered_by_every_cpu_while_exiting)
 {
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cpu, i, fd, len;
@@ -110,7 +98,7 @@ TEST(nmi_backtraces_answered_by_every_cpu_while_exiting)
 	EXPECT_EQ(NULL, strstr(log, "double fault"));
 	EXPECT_EQ(NULL, strstr(log, "Uhhuh. NMI received for unknown reason"));
 	/* Still every CPU in non-root mode. */
-	EXPECT_EQ(ncpus, cpus_virtualized());
+	EXPECT_EQ(ncpus, vmxmon_cpus_virtualized());
 	free(log);
 }
 

@@ -127,6 +127,50 @@ static inline int vmxmon_trap_count(int fd, int cpu, unsigned int kind,
 	return 0;
 }
 
+/* CPUs running in VMX non-root mode, as GET_INFO reports; or -errno. */
+static inline int vmxmon_cpus_virtualized(void)
+{
+	struct vmxmon_info info;
+	int fd = open(VMXMON_DEVICE, O_RDWR), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
+	close(fd);
+	return ret;
+}
+
+/* RDMSR/WRMSR on @cpu through the msr driver (msr.ko): 0 or -errno. */
+static inline int vmxmon_msr_access(int cpu, unsigned int msr,
+				    unsigned long long *v, bool write)
+{
+	char path[64];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
+	fd = open(path, write ? O_WRONLY : O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	if (write)
+		ret = pwrite(fd, v, 8, msr) == 8 ? 0 : -errno;
+	else
+		ret = pread(fd, v, 8, msr) == 8 ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+static inline int vmxmon_rdmsr_on(int cpu, unsigned int msr,
+				  unsigned long long *v)
+{
+	return vmxmon_msr_access(cpu, msr, v, false);
+}
+
+static inline int vmxmon_wrmsr_on(int cpu, unsigned int msr,
+				  unsigned long long v)
+{
+	return vmxmon_msr_access(cpu, msr, &v, true);
+}
+
 /* Loads a module of the booted kernel by its path under kernel/. */
 static inline int vmxmon_load_kmod(const char *rel)
 {
