@@ -21,7 +21,7 @@ static int verdict(const char *tests, const char *kernel, const char *killed,
 	int fails;
 
 	lc_scan(r, tests, kernel, NULL);
-	fails = lc_verdict(r, killed, "t", 1, devnull);
+	fails = lc_verdict(r, killed, "t", 1, true, devnull);
 	fclose(devnull);
 	return fails;
 }
@@ -150,15 +150,30 @@ static void test_kexec_second_boot_has_its_own_baseline(void)
 	struct lc_result r;
 
 	lc_scan(&r, tests, kernel, NULL);
-	EXPECT_EQ(0, lc_verdict(&r, NULL, "t", 2, devnull));
+	EXPECT_EQ(0, lc_verdict(&r, NULL, "t", 2, true, devnull));
 	EXPECT_EQ(3, r.baseline_bad);
 	/* The same log is a failure where one boot was expected. */
-	EXPECT_EQ(1, lc_verdict(&r, NULL, "t", 1, devnull));
+	EXPECT_EQ(1, lc_verdict(&r, NULL, "t", 1, true, devnull));
+	fclose(devnull);
+}
+
+/* A demo is judged on powering off and the kernel log, not on TAP. */
+static void test_demo_needs_no_tap(void)
+{
+	static const char demo[] =
+		"vmxmon-vm: booted x\n# vmxmon status\nVMXMON-RUN-END rc=0\n";
+	FILE *devnull = fopen("/dev/null", "w");
+	struct lc_result r;
+
+	lc_scan(&r, demo, clean_kernel, NULL);
+	EXPECT_EQ(0, lc_verdict(&r, NULL, "t", 1, false, devnull));
+	EXPECT_EQ(1, lc_verdict(&r, NULL, "t", 1, true, devnull));
 	fclose(devnull);
 }
 
 int main(void)
 {
+	RUN(test_demo_needs_no_tap);
 	RUN(test_kexec_second_boot_has_its_own_baseline);
 	RUN(test_counts_guest_results);
 	RUN(test_warn_after_marker_fails);

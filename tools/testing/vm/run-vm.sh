@@ -160,7 +160,9 @@ msg "$name: guest ran $(($(date +%s) - start)) s${verdict:+ ($verdict)}"
 
 make -s -C "$VM_DIR" logcheck >/dev/null
 rc=0
-"$VM_DIR/logcheck" --name "$name" --boots "$boots" ${verdict:+--killed "$verdict"} \
+notap=
+case $mode in demo|bench) notap=--no-tap ;; esac
+"$VM_DIR/logcheck" --name "$name" --boots "$boots" $notap ${verdict:+--killed "$verdict"} \
 	"$tests" "$kernel" >"$out/result" || rc=$?
 case $mode in test|kexec) cat "$tests" ;; esac
 cat "$out/result"
