@@ -31,17 +31,16 @@
 #include <linux/perf_event.h>
 #include <linux/vmxmon.h>
 
-#define BENCH_CPU	0
-#define REPS		5
+#include "bench.h"
+
 #define TSC_AUX		0xc0000103
 #define PORT		0x80
 #define MAX_CPUS	64
 #define MAX_RESULTS	64
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
-static unsigned int iters = 2000;	/* per repetition; vmxbench_iters= */
-static int ncpus;
+unsigned int iters = 2000;	/* per repetition; vmxbench_iters= */
+int ncpus;
 static int perf_fd = -1;
 static int perf_errno;
 static int tap_nr, tap_fail;
@@ -50,7 +49,7 @@ static int tap_nr, tap_fail;
 static char json[65536];
 static size_t json_len;
 
-static void jprintf(const char *fmt, ...)
+void jprintf(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -79,7 +78,7 @@ static const char *exit_name(unsigned int nr)
 	return "?";
 }
 
-static inline unsigned long long tsc(void)
+unsigned long long tsc(void)
 {
 	unsigned int lo, hi;
 
@@ -87,7 +86,7 @@ static inline unsigned long long tsc(void)
 	return (unsigned long long)hi << 32 | lo;
 }
 
-static unsigned long long insns(void)
+unsigned long long insns(void)
 {
 	unsigned long long v = 0;
 
@@ -96,25 +95,17 @@ static unsigned long long insns(void)
 	return v;
 }
 
-/* One figure: per operation, the best and the median of REPS repetitions. */
-struct result {
-	const char *name;
-	double ticks;		/* minimum over repetitions */
-	double median;
-	double insns;		/* per operation, -1 if not counted */
-};
-
 static struct result results[MAX_RESULTS];
 static int nr_results;
 
-static int cmp_double(const void *a, const void *b)
+int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-static struct result *record(const char *name, double *per_op, double *ins, int n)
+struct result *record(const char *name, double *per_op, double *ins, int n)
 {
 	struct result *r = &results[nr_results++];
 	double sorted[REPS];
@@ -132,7 +123,7 @@ static struct result *record(const char *name, double *per_op, double *ins, int 
 	return r;
 }
 
-static struct result *find(const char *name)
+struct result *find(const char *name)
 {
 	int i;
 
@@ -143,7 +134,7 @@ static struct result *find(const char *name)
 }
 
 /* Runs @fn(@arg) @n times per repetition, REPS repetitions. */
-static struct result *measure(const char *name, void (*fn)(void *), void *arg,
+struct result *measure(const char *name, void (*fn)(void *), void *arg,
 			      unsigned int n)
 {
 	double per_op[REPS], ins[REPS];
@@ -164,7 +155,7 @@ static struct result *measure(const char *name, void (*fn)(void *), void *arg,
 	return record(name, per_op, ins, REPS);
 }
 
-static void tap(bool ok, const char *what, const char *why)
+void tap(bool ok, const char *what, const char *why)
 {
 	tap_nr++;
 	if (!ok)
@@ -174,7 +165,7 @@ static void tap(bool ok, const char *what, const char *why)
 	fflush(stdout);
 }
 
-static int pin(int cpu)
+int pin(int cpu)
 {
 	cpu_set_t set;
 
@@ -184,7 +175,7 @@ static int pin(int cpu)
 }
 
 /* Module loading: vmxmon from /vmxmon, the rest from the booted kernel. */
-static int finit(const char *path)
+int finit(const char *path)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
 
@@ -195,7 +186,7 @@ static int finit(const char *path)
 	return ret == -EEXIST ? 0 : ret;
 }
 
-static int kmod_load(const char *rel)
+int kmod_load(const char *rel)
 {
 	char path[256];
 	struct utsname u;
@@ -205,7 +196,7 @@ static int kmod_load(const char *rel)
 	return finit(path);
 }
 
-static bool mod_loaded(const char *name)
+bool mod_loaded(const char *name)
 {
 	char path[128];
 
@@ -213,14 +204,14 @@ static bool mod_loaded(const char *name)
 	return access(path, F_OK) == 0;
 }
 
-static int mod_unload(const char *name)
+int mod_unload(const char *name)
 {
 	if (!mod_loaded(name))
 		return 0;
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
-static int vmxmon_load(void)
+int vmxmon_load(void)
 {
 	const char *ko = getenv("VMXMON_KO");
 
@@ -399,256 +390,6 @@ static void bench_vmxmon(int msr)
 	tracefs_write("events/vmxmon/enable", "0");
 	tap(true, "trapped rdmsr and inb, trace events off and on", NULL);
 	close(fd);	/* the traps go with the file */
-}
-
-/*
- * Free pages, buddy allocator and per-CPU page lists together, from
- * /proc/zoneinfo: MemFree alone misses the pages parked on the per-CPU
- * lists, which swing by hundreds of KiB between two reads.
- */
-static long free_pages_all(void)
-{
-	FILE *f = fopen("/proc/zoneinfo", "r");
-	char line[256];
-	long n = 0, v;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " pages free %ld", &v) == 1 ||
-		    sscanf(line, " count: %ld", &v) == 1)
-			n += v;
-	fclose(f);
-	return n;
-}
-
-static long ept_pages(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/vmxmon/status", "r");
-	char key[64];
-	long v, n = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, "ept_pages"))
-			n = v;
-	fclose(f);
-	return n;
-}
-
-/* Pages of @mod's core (text and data), from sysfs; -1 if unknown. */
-static long module_pages(const char *mod)
-{
-	char path[128];
-	long bytes = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/coresize", mod);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &bytes) != 1)
-		bytes = -1;
-	fclose(f);
-	return bytes < 0 ? -1 : (bytes + 4095) / 4096;
-}
-
-static int cmp_long(const void *a, const void *b)
-{
-	long x = *(const long *)a, y = *(const long *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-#define LOAD_CYCLES	5
-
-static char load_summary[256];
-
-/* insmod/rmmod: wall time and TSC ticks, and what the load kept in memory. */
-static int bench_load(void)
-{
-	double load_us[LOAD_CYCLES], unload_us[LOAD_CYCLES];
-	double load_t[LOAD_CYCLES], unload_t[LOAD_CYCLES];
-	long free_delta[LOAD_CYCLES], ept = -1, core = -1, median;
-	unsigned long long t0;
-	long f0;
-	double w0;
-	int i, ret = 0;
-
-	for (i = 0; i < LOAD_CYCLES && !ret; i++) {
-		sync();
-		usleep(100000);
-		f0 = free_pages_all();
-		w0 = now_us();
-		t0 = tsc();
-		ret = vmxmon_load();
-		load_t[i] = (double)(tsc() - t0) / ncpus;
-		load_us[i] = (now_us() - w0) / ncpus;
-		if (ret)
-			break;
-		usleep(100000);
-		free_delta[i] = f0 - free_pages_all();
-		ept = ept_pages();
-		core = module_pages("vmxmon");
-		w0 = now_us();
-		t0 = tsc();
-		ret = mod_unload("vmxmon");
-		unload_t[i] = (double)(tsc() - t0) / ncpus;
-		unload_us[i] = (now_us() - w0) / ncpus;
-	}
-	if (ret) {
-		tap(false, "insmod/rmmod", strerror(-ret));
-		return ret;
-	}
-	qsort(load_us, LOAD_CYCLES, sizeof(double), cmp_double);
-	qsort(unload_us, LOAD_CYCLES, sizeof(double), cmp_double);
-	record("insmod_per_cpu", load_t, NULL, LOAD_CYCLES);
-	record("rmmod_per_cpu", unload_t, NULL, LOAD_CYCLES);
-	jprintf("  \"insmod_us_per_cpu\": %.1f,\n", load_us[LOAD_CYCLES / 2]);
-	jprintf("  \"rmmod_us_per_cpu\": %.1f,\n", unload_us[LOAD_CYCLES / 2]);
-	jprintf("  \"memory\": { \"ept_pages\": %ld, \"ept_pages_source\": \"debugfs vmxmon/status\",\n",
-		ept);
-	jprintf("    \"module_core_pages\": %ld, \"module_core_source\": \"/sys/module/vmxmon/coresize\",\n",
-		core);
-	jprintf("    \"free_pages_delta\": [");
-	for (i = 0; i < LOAD_CYCLES; i++)
-		jprintf("%s%ld", i ? ", " : "", free_delta[i]);
-	qsort(free_delta, LOAD_CYCLES, sizeof(long), cmp_long);
-	median = free_delta[LOAD_CYCLES / 2];
-	jprintf("],\n    \"free_pages_delta_source\": \"/proc/zoneinfo free + per-CPU list pages before insmod minus after, one per load\",\n");
-	jprintf("    \"per_cpu_pages_est\": %.1f,\n", ((double)median - core - ept) / ncpus);
-	snprintf(load_summary, sizeof(load_summary),
-		 "insmod %.0f us/CPU, rmmod %.0f us/CPU; EPT %ld pages, module core %ld, per CPU ~%.1f (estimate)",
-		 load_us[LOAD_CYCLES / 2], unload_us[LOAD_CYCLES / 2], ept, core,
-		 ((double)median - core - ept) / ncpus);
-	jprintf("    \"per_cpu_pages_source\": \"(median free-pages delta - module core - EPT pages) / CPUs: an estimate, includes slab and sysfs/debugfs noise\" },\n");
-	tap(true, "insmod/rmmod time and memory", NULL);
-	return 0;
-}
-
-/*
- * KVM: a real-mode guest that runs CPUID *(u16 *)0x2000 times, then OUT to
- * user space, then starts over.  The KVM_RUN round trip with count 0 is the
- * cost of an exit to user space; (T(n) - T(0)) / n that of KVM's CPUID exit.
- */
-#define KVM_CODE	0x1000
-#define KVM_COUNT	0x2000
-static const unsigned char kvm_code[] = {
-	0x8b, 0x36, 0x00, 0x20,		/* 0:  mov si, [0x2000] */
-	0x85, 0xf6,			/* 4:  test si, si */
-	0x74, 0x08,			/* 6:  jz 16 */
-	0x66, 0x31, 0xc0,		/* 8:  xor eax, eax */
-	0x0f, 0xa2,			/* 11: cpuid */
-	0x4e,				/* 13: dec si */
-	0x75, 0xf8,			/* 14: jnz 8 */
-	0xe6, 0x10,			/* 16: out 0x10, al */
-	0xeb, 0xec,			/* 18: jmp 0 */
-};
-
-static const char * const kvm_kmods[] = {
-	"virt/lib/irqbypass.ko", "arch/x86/kvm/kvm.ko", "arch/x86/kvm/kvm-intel.ko",
-};
-
-static int kvm_runs(int vcpu, struct kvm_run *run, unsigned short *count,
-		    unsigned short n, unsigned int runs, double *per)
-{
-	unsigned long long t0;
-	unsigned int i;
-
-	*count = n;
-	if (ioctl(vcpu, KVM_RUN, 0) || run->exit_reason != KVM_EXIT_IO)
-		return -EIO;
-	t0 = tsc();
-	for (i = 0; i < runs; i++)
-		if (ioctl(vcpu, KVM_RUN, 0) || run->exit_reason != KVM_EXIT_IO)
-			return -EIO;
-	*per = (double)(tsc() - t0) / runs;
-	return 0;
-}
-
-static int bench_kvm(void)
-{
-	struct kvm_userspace_memory_region region = {
-		.guest_phys_addr = KVM_CODE, .memory_size = 0x2000,
-	};
-	double rt[REPS], cpuid[REPS], with;
-	int kvm = -1, vm = -1, vcpu = -1, ret = 0, rep, size;
-	unsigned int batch = iters / 10 ? iters / 10 : 1;
-	struct kvm_run *run = MAP_FAILED;
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-	unsigned char *mem;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(kvm_kmods) && !ret; i++)
-		ret = kmod_load(kvm_kmods[i]);
-	if (ret)
-		goto out;
-	mem = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED) {
-		ret = -errno;
-		goto out;
-	}
-	memcpy(mem, kvm_code, sizeof(kvm_code));
-	region.userspace_addr = (unsigned long)mem;
-	ret = -EIO;
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		goto out;
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0 || ioctl(vm, KVM_SET_TSS_ADDR, 0xfffbd000UL) ||
-	    ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region))
-		goto out;
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (vcpu < 0 || size <= 0)
-		goto out;
-	run = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED || ioctl(vcpu, KVM_GET_SREGS, &sregs))
-		goto out;
-	sregs.cs.base = 0;
-	sregs.cs.selector = 0;
-	sregs.ds.base = 0;
-	sregs.ds.selector = 0;
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = KVM_CODE;
-	regs.rflags = 0x2;
-	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) || ioctl(vcpu, KVM_SET_REGS, &regs))
-		goto out;
-	for (rep = 0; rep < REPS; rep++) {
-		ret = kvm_runs(vcpu, run, (unsigned short *)(mem + 0x1000), 0, batch, &rt[rep]);
-		ret = ret ?: kvm_runs(vcpu, run, (unsigned short *)(mem + 0x1000), 100,
-				      batch / 10 ? batch / 10 : 1, &with);
-		if (ret)
-			goto out;
-		cpuid[rep] = (with - rt[rep]) / 100;
-	}
-	record("kvm.run_roundtrip", rt, NULL, REPS);
-	record("cpuid.kvm_guest", cpuid, NULL, REPS);
-	ret = 0;
-out:
-	if (run != MAP_FAILED)
-		munmap(run, size);
-	if (vcpu >= 0)
-		close(vcpu);
-	if (vm >= 0)
-		close(vm);
-	if (kvm >= 0)
-		close(kvm);
-	mod_unload("kvm_intel");
-	mod_unload("kvm");
-	tap(!ret, "KVM guest CPUID and KVM_RUN round trip", ret ? strerror(-ret) : NULL);
-	return ret;
 }
 
 static void perf_open(void)
