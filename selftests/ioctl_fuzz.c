@@ -147,7 +147,19 @@ static void *fuzz(void *arg)
 	return NULL;
 }
 
-TEST(concurrent_random_ioctls_get_documented_answers)
+/* The fuzzing time is $vmxtest_fuzz_seconds (make stress: 120). */
+FIXTURE(fuzz) {
+};
+
+FIXTURE_SETUP(fuzz)
+{
+}
+
+FIXTURE_TEARDOWN(fuzz)
+{
+}
+
+TEST_F_TIMEOUT(fuzz, concurrent_random_ioctls_get_documented_answers, 1800)
 {
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), i;
 	struct fuzzer f[64] = { 0 };

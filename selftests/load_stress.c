@@ -74,7 +74,19 @@ static void stress_cpu(int cpu)
 	}
 }
 
-TEST(load_unload_cycles_under_stress_leak_nothing)
+/* make stress runs 100 cycles on 4 emulated CPUs: far beyond 30 s. */
+FIXTURE(stress) {
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+}
+
+TEST_F_TIMEOUT(stress, load_unload_cycles_under_stress_leak_nothing, 3600)
 {
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cycles = 20, i, cpu, fd;
 	const char *env = getenv("vmxtest_cycles");
