@@ -29,35 +29,6 @@ static const char * const kvm_kmods[] = {
 	"arch/x86/kvm/kvm-intel.ko",
 };
 
-static bool kmod_loaded(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return access(path, F_OK) == 0;
-}
-
-/* delete_module(2); 0 if it is (already) gone. */
-static int kmod_unload(const char *name)
-{
-	if (!kmod_loaded(name))
-		return 0;
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-/* CPUs vmxmon runs in VMX non-root mode, or -errno. */
-static int vmxmon_cpus_virt(void)
-{
-	struct vmxmon_info info;
-	int fd = open(VMXMON_DEVICE, O_RDWR | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
-	close(fd);
-	return ret;
-}
-
 FIXTURE(kvm) {
 	int kvm, vm, vcpu;
 	struct kvm_run *run;
@@ -80,7 +51,7 @@ FIXTURE_SETUP(kvm)
 	self->kvm = self->vm = self->vcpu = -1;
 	ret = vmxmon_ensure_loaded();
 	ASSERT_EQ(0, ret) TH_LOG("vmxmon load: %s", strerror(-ret));
-	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virt());
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virtualized());
 	ASSERT_EQ(0, vmxmon_unload());
 	ASSERT_FALSE(vmxmon_loaded());
 
@@ -131,9 +102,9 @@ FIXTURE_TEARDOWN(kvm)
 		close(self->vm);
 	if (self->kvm >= 0)
 		close(self->kvm);
-	ret = kmod_unload("kvm_intel");
+	ret = vmxmon_kmod_unload("kvm_intel");
 	if (!ret)
-		ret = kmod_unload("kvm");
+		ret = vmxmon_kmod_unload("kvm");
 	if (ret)
 		TH_LOG("unloading KVM: %s", strerror(-ret));
 }
@@ -215,19 +186,19 @@ TEST_F_TIMEOUT(handback, vmxmon_loads_after_kvm_unload, 300)
 {
 	int ret;
 
-	ret = kmod_unload("kvm_intel");
+	ret = vmxmon_kmod_unload("kvm_intel");
 	ASSERT_EQ(0, ret) TH_LOG("kvm_intel: %s", strerror(-ret));
-	ret = kmod_unload("kvm");
+	ret = vmxmon_kmod_unload("kvm");
 	ASSERT_EQ(0, ret) TH_LOG("kvm: %s", strerror(-ret));
-	ASSERT_FALSE(kmod_loaded("kvm_intel"));
-	ASSERT_FALSE(kmod_loaded("kvm"));
+	ASSERT_FALSE(vmxmon_kmod_loaded("kvm_intel"));
+	ASSERT_FALSE(vmxmon_kmod_loaded("kvm"));
 	if (vmxmon_loaded())
 		ASSERT_EQ(0, vmxmon_unload());
 
 	ret = vmxmon_load(NULL);
 	ASSERT_EQ(0, ret) TH_LOG("vmxmon load: %s", strerror(-ret));
 	ASSERT_TRUE(vmxmon_loaded());
-	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virt());
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virtualized());
 }
 
 TEST_HARNESS_MAIN

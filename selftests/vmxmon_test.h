@@ -171,6 +171,23 @@ static inline int vmxmon_wrmsr_on(int cpu, unsigned int msr,
 	return vmxmon_msr_access(cpu, msr, &v, true);
 }
 
+/* Whether kernel module @name is loaded. */
+static inline bool vmxmon_kmod_loaded(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
+}
+
+/* delete_module(2); 0 if it is (already) gone. */
+static inline int vmxmon_kmod_unload(const char *name)
+{
+	if (!vmxmon_kmod_loaded(name))
+		return 0;
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
 /* Loads a module of the booted kernel by its path under kernel/. */
 static inline int vmxmon_load_kmod(const char *rel)
 {

@@ -165,72 +165,6 @@ void tap(bool ok, const char *what, const char *why)
 	fflush(stdout);
 }
 
-int pin(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set) ? -errno : 0;
-}
-
-/* Module loading: vmxmon from /vmxmon, the rest from the booted kernel. */
-int finit(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
-	close(fd);
-	return ret == -EEXIST ? 0 : ret;
-}
-
-int kmod_load(const char *rel)
-{
-	char path[256];
-	struct utsname u;
-
-	uname(&u);
-	snprintf(path, sizeof(path), "/lib/modules/%s/kernel/%s", u.release, rel);
-	return finit(path);
-}
-
-bool mod_loaded(const char *name)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return access(path, F_OK) == 0;
-}
-
-int mod_unload(const char *name)
-{
-	if (!mod_loaded(name))
-		return 0;
-	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
-}
-
-int vmxmon_load(void)
-{
-	const char *ko = getenv("VMXMON_KO");
-
-	return finit(ko ? ko : "/vmxmon/vmxmon.ko");
-}
-
-static int tracefs_write(const char *file, const char *val)
-{
-	char path[256];
-	int fd, ret;
-
-	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
 
 /* --- the operations measured --- */
 
@@ -383,11 +317,11 @@ static void bench_vmxmon(int msr)
 	n1 = trap_reads(fd, VMXMON_KIND_IO, PORT);
 	jprintf("  \"inb_traps_counted\": %llu,\n", n1 - n0);
 
-	ret = tracefs_write("events/vmxmon/enable", "1");
+	ret = vmxmon_tracefs_write("events/vmxmon/enable", "1");
 	jprintf("  \"trace_enable\": \"%s\",\n", ret ? strerror(-ret) : "ok");
 	measure("rdmsr.trapped_traced", op_rdmsr, &msr, iters / 4);
 	measure("inb.trapped_traced", op_inb, NULL, iters);
-	tracefs_write("events/vmxmon/enable", "0");
+	vmxmon_tracefs_write("events/vmxmon/enable", "0");
 	tap(true, "trapped rdmsr and inb, trace events off and on", NULL);
 	close(fd);	/* the traps go with the file */
 }
@@ -539,7 +473,7 @@ int main(int argc, char **argv)
 		ncpus = MAX_CPUS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("1..5\n");
-	pin(BENCH_CPU);
+	vmxmon_pin(BENCH_CPU);
 	perf_open();
 	jprintf("  \"cpus\": %d,\n  \"bench_cpu\": %d,\n  \"iterations\": %u,\n  \"repetitions\": %d,\n",
 		ncpus, BENCH_CPU, iters, REPS);
@@ -549,8 +483,8 @@ int main(int argc, char **argv)
 	else
 		jprintf("  \"instructions\": \"counted by perf (guest user+kernel)\",\n");
 
-	mod_unload("vmxmon");
-	ret = kmod_load("arch/x86/kernel/msr.ko");
+	vmxmon_kmod_unload("vmxmon");
+	ret = vmxmon_load_kmod("arch/x86/kernel/msr.ko");
 	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", BENCH_CPU);
 	msr = ret ? -1 : open(path, O_RDONLY);
 	if (msr < 0 || ioperm(PORT, 1, 1)) {
@@ -561,12 +495,12 @@ int main(int argc, char **argv)
 	bench_bare(msr);
 	ret = bench_load();
 	if (!ret)
-		ret = vmxmon_load();
+		ret = vmxmon_load(NULL);
 	if (ret)
 		tap(false, "vmxmon loaded", strerror(-ret));
 	else
 		bench_vmxmon(msr);
-	mod_unload("vmxmon");
+	vmxmon_kmod_unload("vmxmon");
 	bench_kvm();
 	report();
 	printf("%d passed, %d failed\n", tap_nr - tap_fail, tap_fail);

@@ -5,6 +5,9 @@
 
 #include <stdbool.h>
 
+/* Module, CPU and tracefs helpers shared with the selftests. */
+#include "../../../selftests/vmxmon_test.h"
+
 #define BENCH_CPU	0
 #define REPS		5
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
@@ -30,12 +33,6 @@ struct result *find(const char *name);
 struct result *measure(const char *name, void (*fn)(void *), void *arg,
 		       unsigned int n);
 void tap(bool ok, const char *what, const char *why);
-int pin(int cpu);
-int finit(const char *path);
-int kmod_load(const char *rel);
-bool mod_loaded(const char *name);
-int mod_unload(const char *name);
-int vmxmon_load(void);
 
 int bench_load(void);
 int bench_kvm(void);

@@ -74,7 +74,7 @@ int bench_kvm(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kvm_kmods) && !ret; i++)
-		ret = kmod_load(kvm_kmods[i]);
+		ret = vmxmon_load_kmod(kvm_kmods[i]);
 	if (ret)
 		goto out;
 	mem = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE,
@@ -129,8 +129,8 @@ out:
 		close(vm);
 	if (kvm >= 0)
 		close(kvm);
-	mod_unload("kvm_intel");
-	mod_unload("kvm");
+	vmxmon_kmod_unload("kvm_intel");
+	vmxmon_kmod_unload("kvm");
 	tap(!ret, "KVM guest CPUID and KVM_RUN round trip", ret ? strerror(-ret) : NULL);
 	return ret;
 }

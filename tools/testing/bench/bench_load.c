@@ -106,7 +106,7 @@ int bench_load(void)
 		f0 = free_pages_all();
 		w0 = now_us();
 		t0 = tsc();
-		ret = vmxmon_load();
+		ret = vmxmon_load(NULL);
 		load_t[i] = (double)(tsc() - t0) / ncpus;
 		load_us[i] = (now_us() - w0) / ncpus;
 		if (ret)
@@ -117,7 +117,7 @@ int bench_load(void)
 		core = module_pages("vmxmon");
 		w0 = now_us();
 		t0 = tsc();
-		ret = mod_unload("vmxmon");
+		ret = vmxmon_kmod_unload("vmxmon");
 		unload_t[i] = (double)(tsc() - t0) / ncpus;
 		unload_us[i] = (now_us() - w0) / ncpus;
 	}
