@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make                 module (against KDIR) + vmxmon CLI
+#   make                 module (against KDIR) + vmxscope CLI
 #   make check           host unit tests + the emulated VT-x test suite
-#   make demo            boot the emulated machine and show vmxmon at work
+#   make demo            boot the emulated machine and show vmxscope at work
 #   make stress          the robustness tests, longer, on 4 CPUs
 #   make bench           benchmarks in the emulated machine: build/bench/results.json
 #   make clean
@@ -16,11 +16,11 @@ VM	:= tools/testing/vm
 all: module tools
 
 module:
-	@test -d "$(KDIR)" || { echo "vmxmon: no kernel build dir $(KDIR); install linux-headers-$$(uname -r) or set KDIR=" >&2; exit 1; }
+	@test -d "$(KDIR)" || { echo "vmxscope: no kernel build dir $(KDIR); install linux-headers-$$(uname -r) or set KDIR=" >&2; exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) V=$(V) modules
 
 tools:
-	$(MAKE) -C tools/vmxmon
+	$(MAKE) -C tools/vmxscope
 
 unit:
 	$(MAKE) -C tools/testing/unit run
@@ -49,7 +49,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
 		rm -rf *.o *.ko *.mod *.mod.c .*.cmd src/*.o src/.*.cmd arch/x86/vmx/*.o \
 		       arch/x86/vmx/.*.cmd Module.symvers modules.order .tmp_versions
-	$(MAKE) -C tools/vmxmon clean
+	$(MAKE) -C tools/vmxscope clean
 	$(MAKE) -C tools/testing/unit clean
 	$(MAKE) -C selftests clean
 	$(MAKE) -C tools/testing/bench clean

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * With vmxmon loaded, every CPU runs Linux in VMX non-root mode: CPUID
+ * With vmxscope loaded, every CPU runs Linux in VMX non-root mode: CPUID
  * always exits there (SDM 26.1.2), so a CPUID pinned to CPU n must raise
  * CPU n's CPUID exit count, and only that one.
  */
 #include <sys/ioctl.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define N_CPUID	1000
 
@@ -17,7 +17,7 @@ FIXTURE(loaded) {
 
 FIXTURE_SETUP(loaded)
 {
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	ASSERT_GE(self->ncpus, 1);
 }
@@ -28,14 +28,14 @@ FIXTURE_TEARDOWN(loaded)
 
 TEST_F(loaded, every_cpu_counted_virtualized)
 {
-	struct vmxmon_info info;
-	int fd = open(VMXMON_DEVICE, O_RDWR);
+	struct vmxscope_info info;
+	int fd = open(VMXSCOPE_DEVICE, O_RDWR);
 
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, VMXMON_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl(fd, VMXSCOPE_GET_INFO, &info));
 	close(fd);
 	EXPECT_EQ(self->ncpus, info.nr_cpus_virt);
-	EXPECT_NE(0, info.caps & VMXMON_CAP_HYPERVISOR);
+	EXPECT_NE(0, info.caps & VMXSCOPE_CAP_HYPERVISOR);
 }
 
 TEST_F(loaded, cpuid_exits_on_the_cpu_that_ran_it)
@@ -46,11 +46,11 @@ TEST_F(loaded, cpuid_exits_on_the_cpu_that_ran_it)
 
 	ASSERT_LE(self->ncpus, 64);
 	for (cpu = 0; cpu < self->ncpus; cpu++) {
-		ASSERT_EQ(0, vmxmon_pin(cpu));
-		ASSERT_EQ(0, vmxmon_exit_counts("CPUID", before, self->ncpus));
+		ASSERT_EQ(0, vmxscope_pin(cpu));
+		ASSERT_EQ(0, vmxscope_exit_counts("CPUID", before, self->ncpus));
 		for (i = 0; i < N_CPUID; i++)
-			vmxmon_cpuid(0, regs);
-		ASSERT_EQ(0, vmxmon_exit_counts("CPUID", after, self->ncpus));
+			vmxscope_cpuid(0, regs);
+		ASSERT_EQ(0, vmxscope_exit_counts("CPUID", after, self->ncpus));
 		TH_LOG("cpu %d: CPUID exits %llu -> %llu", cpu, before[cpu],
 		       after[cpu]);
 		EXPECT_GE(after[cpu] - before[cpu], N_CPUID) TH_LOG("cpu %d", cpu);
@@ -67,13 +67,13 @@ TEST_F(loaded, cpuid_results_pass_through)
 	unsigned int regs[4];
 	char vendor[13];
 
-	vmxmon_cpuid(0, regs);
+	vmxscope_cpuid(0, regs);
 	memcpy(vendor, &regs[1], 4);
 	memcpy(vendor + 4, &regs[3], 4);
 	memcpy(vendor + 8, &regs[2], 4);
 	vendor[12] = '\0';
 	EXPECT_STREQ("GenuineIntel", vendor);
-	vmxmon_cpuid(1, regs);
+	vmxscope_cpuid(1, regs);
 	EXPECT_NE(0, regs[2] & (1u << 5)) TH_LOG("CPUID.1:ECX.VMX");
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vmxmon CLI (/bin/vmxmon in the guest): exit codes (0 ok, 1 the
+ * The vmxscope CLI (/bin/vmxscope in the guest): exit codes (0 ok, 1 the
  * request failed, 2 usage), --json documents, persistent traps, stats and
  * watch.  Trap tests skip when the module does not offer the capability.
  */
@@ -10,9 +10,9 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
-#define CLI		"/bin/vmxmon"
+#define CLI		"/bin/vmxscope"
 #define OUT_FILE	"/tmp/cli.out"
 #define ERR_FILE	"/tmp/cli.err"
 #define TSC_AUX		0xc0000103	/* only RDTSCP/RDPID read it */
@@ -36,7 +36,7 @@ static void slurp(const char *path, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-/* Runs "vmxmon ARGS" through the shell; exit status, stdout, stderr. */
+/* Runs "vmxscope ARGS" through the shell; exit status, stdout, stderr. */
 static int cli(struct run *r, const char *fmt, ...)
 {
 	char cmd[512], args[400];
@@ -146,18 +146,18 @@ static long long json_num(const char *doc, const char *key)
 
 static unsigned long long module_caps(void)
 {
-	struct vmxmon_info info = { 0 };
-	int fd = open(VMXMON_DEVICE, O_RDWR);
+	struct vmxscope_info info = { 0 };
+	int fd = open(VMXSCOPE_DEVICE, O_RDWR);
 
 	if (fd < 0)
 		return 0;
-	if (ioctl(fd, VMXMON_GET_INFO, &info))
+	if (ioctl(fd, VMXSCOPE_GET_INFO, &info))
 		info.caps = 0;
 	close(fd);
 	return info.caps;
 }
 
-/* Trap counts of one id on @cpu from `vmxmon --json stats --cpu N`. */
+/* Trap counts of one id on @cpu from `vmxscope --json stats --cpu N`. */
 static int trap_count(int cpu, const char *kind, unsigned int id,
 		      unsigned long long *reads, unsigned long long *writes)
 {
@@ -191,7 +191,7 @@ FIXTURE(cli) {
 
 FIXTURE_SETUP(cli)
 {
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
 	ASSERT_EQ(0, access(CLI, X_OK));
 	self->caps = module_caps();
 }
@@ -200,7 +200,7 @@ FIXTURE_TEARDOWN(cli)
 {
 	struct run r;
 
-	if (vmxmon_loaded() && (self->caps & VMXMON_CAP_PERSIST))
+	if (vmxscope_loaded() && (self->caps & VMXSCOPE_CAP_PERSIST))
 		cli(&r, "untrap --all");
 }
 
@@ -220,7 +220,7 @@ TEST_F(cli, usage_errors_exit_2)
 
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		EXPECT_EQ(2, cli(&self->r, "%s", bad[i]))
-			TH_LOG("'vmxmon %s': %s", bad[i], self->r.err);
+			TH_LOG("'vmxscope %s': %s", bad[i], self->r.err);
 		EXPECT_NE(0, self->r.err[0]);
 	}
 	cli(&self->r, "trap exception NMI");
@@ -236,7 +236,7 @@ TEST_F(cli, help_exits_0)
 
 	for (i = 0; i < ARRAY_SIZE(verbs); i++) {
 		EXPECT_EQ(0, cli(&self->r, "%s --help", verbs[i]));
-		EXPECT_NE(NULL, strstr(self->r.out, "usage: vmxmon"));
+		EXPECT_NE(NULL, strstr(self->r.out, "usage: vmxscope"));
 	}
 }
 
@@ -248,10 +248,10 @@ TEST_F(cli, status_text_and_json)
 	ASSERT_EQ(0, cli(&self->r, "--json status"));
 	ASSERT_TRUE(json_valid(self->r.out)) TH_LOG("%s", self->r.out);
 	EXPECT_NE(NULL, strstr(self->r.out, "\"ok\": true"));
-	EXPECT_EQ(VMXMON_ABI_VERSION, json_num(self->r.out, "abi_version"));
+	EXPECT_EQ(VMXSCOPE_ABI_VERSION, json_num(self->r.out, "abi_version"));
 	EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), json_num(self->r.out, "cpus_online"));
 	EXPECT_EQ(self->caps, json_num(self->r.out, "caps_value"));
-	if (self->caps & VMXMON_CAP_HYPERVISOR)
+	if (self->caps & VMXSCOPE_CAP_HYPERVISOR)
 		EXPECT_NE(NULL, strstr(self->r.out, "\"hypervisor\""));
 
 	/* --json is accepted after the verb too. */
@@ -261,10 +261,10 @@ TEST_F(cli, status_text_and_json)
 
 TEST_F(cli, no_module_exits_1_with_hint)
 {
-	int ret = vmxmon_unload();
+	int ret = vmxscope_unload();
 
 	if (ret)
-		SKIP(return, "cannot unload vmxmon: %s", strerror(-ret));
+		SKIP(return, "cannot unload vmxscope: %s", strerror(-ret));
 	EXPECT_EQ(1, cli(&self->r, "status"));
 	EXPECT_NE(NULL, strstr(self->r.err, "No such file or directory"));
 	EXPECT_NE(NULL, strstr(self->r.err, "hint:"));
@@ -272,12 +272,12 @@ TEST_F(cli, no_module_exits_1_with_hint)
 	EXPECT_TRUE(json_valid(self->r.out)) TH_LOG("%s", self->r.out);
 	EXPECT_NE(NULL, strstr(self->r.out, "\"ok\": false"));
 	EXPECT_NE(NULL, strstr(self->r.out, "\"errno_name\": \"ENOENT\""));
-	ASSERT_EQ(0, vmxmon_load(NULL));
+	ASSERT_EQ(0, vmxscope_load(NULL));
 }
 
 TEST_F(cli, trap_untrap_msr_json)
 {
-	if (!(self->caps & VMXMON_CAP_MSR_TRAPS) || !(self->caps & VMXMON_CAP_PERSIST))
+	if (!(self->caps & VMXSCOPE_CAP_MSR_TRAPS) || !(self->caps & VMXSCOPE_CAP_PERSIST))
 		SKIP(return, "no persistent MSR traps in this module");
 	ASSERT_EQ(0, cli(&self->r, "--json trap msr 0xc0000103 --read"))
 		TH_LOG("%s", self->r.err);
@@ -296,7 +296,7 @@ TEST_F(cli, trap_untrap_msr_json)
 
 TEST_F(cli, msr_out_of_bitmap_is_erange)
 {
-	if (!(self->caps & VMXMON_CAP_MSR_TRAPS))
+	if (!(self->caps & VMXSCOPE_CAP_MSR_TRAPS))
 		SKIP(return, "no MSR traps in this module");
 	EXPECT_EQ(1, cli(&self->r, "trap msr 0x2000"));
 	EXPECT_NE(NULL, strstr(self->r.err, "hint:"));
@@ -311,15 +311,15 @@ TEST_F(cli, msr_trap_persists_and_is_counted)
 	unsigned long long r0, w0, r1, w1, v;
 	int i;
 
-	if (!(self->caps & VMXMON_CAP_MSR_TRAPS) || !(self->caps & VMXMON_CAP_PERSIST))
+	if (!(self->caps & VMXSCOPE_CAP_MSR_TRAPS) || !(self->caps & VMXSCOPE_CAP_PERSIST))
 		SKIP(return, "no persistent MSR traps in this module");
 	if (!have_msr_driver())
 		SKIP(return, "no msr driver");
-	ASSERT_EQ(0, vmxmon_pin(0));
+	ASSERT_EQ(0, vmxscope_pin(0));
 	ASSERT_EQ(0, cli(&self->r, "trap msr 0xc0000103 --read")) TH_LOG("%s", self->r.err);
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r0, &w0));
 	for (i = 0; i < 10; i++)
-		ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+		ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r1, &w1));
 	EXPECT_LE(r0 + 10, r1);
 	EXPECT_EQ(w0, w1);
@@ -331,7 +331,7 @@ TEST_F(cli, msr_trap_persists_and_is_counted)
 	ASSERT_EQ(0, cli(&self->r, "untrap msr 0xc0000103 --read"));
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r0, &w0));
 	for (i = 0; i < 10; i++)
-		ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+		ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	ASSERT_EQ(0, trap_count(0, "msr", TSC_AUX, &r1, &w1));
 	EXPECT_EQ(r0, r1);
 }
@@ -339,7 +339,7 @@ TEST_F(cli, msr_trap_persists_and_is_counted)
 /* I/O traps: set, listed in JSON, removed (on a port nothing uses). */
 TEST_F(cli, io_trap_untrap_json)
 {
-	if (!(self->caps & VMXMON_CAP_IO_TRAPS) || !(self->caps & VMXMON_CAP_PERSIST))
+	if (!(self->caps & VMXSCOPE_CAP_IO_TRAPS) || !(self->caps & VMXSCOPE_CAP_PERSIST))
 		SKIP(return, "no persistent I/O traps in this module");
 	ASSERT_EQ(0, cli(&self->r, "--json trap io 0x5a5a-0x5a5b --out"))
 		TH_LOG("%s", self->r.err);
@@ -355,7 +355,7 @@ TEST_F(cli, io_trap_untrap_json)
 
 TEST_F(cli, pf_traps_share_one_pfec_pair)
 {
-	if (!(self->caps & VMXMON_CAP_EXC_TRAPS) || !(self->caps & VMXMON_CAP_PERSIST))
+	if (!(self->caps & VMXSCOPE_CAP_EXC_TRAPS) || !(self->caps & VMXSCOPE_CAP_PERSIST))
 		SKIP(return, "no persistent exception traps in this module");
 	/* Error-code bit 15 (SGX) never occurs here: no #PF is really trapped. */
 	ASSERT_EQ(0, cli(&self->r, "trap exception '#PF' --pfec-mask 0x8000 --pfec-match 0x8000"))
@@ -368,8 +368,8 @@ TEST_F(cli, pf_traps_share_one_pfec_pair)
 
 TEST_F(cli, untrap_all)
 {
-	if (!(self->caps & VMXMON_CAP_MSR_TRAPS) || !(self->caps & VMXMON_CAP_IO_TRAPS) ||
-	    !(self->caps & VMXMON_CAP_PERSIST))
+	if (!(self->caps & VMXSCOPE_CAP_MSR_TRAPS) || !(self->caps & VMXSCOPE_CAP_IO_TRAPS) ||
+	    !(self->caps & VMXSCOPE_CAP_PERSIST))
 		SKIP(return, "no persistent MSR and I/O traps in this module");
 	ASSERT_EQ(0, cli(&self->r, "trap io 0x5a5a"));
 	ASSERT_EQ(0, cli(&self->r, "trap msr 0xc0000103 --read"));
@@ -396,11 +396,11 @@ TEST_F(cli, stats_json_every_cpu)
 	EXPECT_NE(NULL, strstr(self->r.out, "\"CPUID\": "));
 	EXPECT_NE(NULL, strstr(self->r.out, "\"traps\": ["));
 
-	if (!(self->caps & VMXMON_CAP_HYPERVISOR))
+	if (!(self->caps & VMXSCOPE_CAP_HYPERVISOR))
 		return;
 	/* CPUID always exits: CPU 0's count grows. */
-	ASSERT_EQ(0, vmxmon_pin(0));
-	vmxmon_cpuid(0, regs);
+	ASSERT_EQ(0, vmxscope_pin(0));
+	vmxscope_cpuid(0, regs);
 	ASSERT_EQ(0, cli(&self->r, "--json stats --cpu 0"));
 	EXPECT_LE(1, json_num(self->r.out, "CPUID"));
 	EXPECT_EQ(0, json_num(self->r.out, "cpu"));
@@ -417,13 +417,13 @@ TEST_F(cli, stats_bad_cpu_exits_1)
 
 static bool trace_events(void)
 {
-	return !access("/sys/kernel/tracing/events/vmxmon/enable", F_OK);
+	return !access("/sys/kernel/tracing/events/vmxscope/enable", F_OK);
 }
 
 static char read_enable(void)
 {
 	char c = '?';
-	int fd = open("/sys/kernel/tracing/events/vmxmon/enable", O_RDONLY);
+	int fd = open("/sys/kernel/tracing/events/vmxscope/enable", O_RDONLY);
 
 	if (fd >= 0) {
 		if (read(fd, &c, 1) != 1)
@@ -440,9 +440,9 @@ TEST_F(cli, watch_streams_and_restores)
 	pid_t pid;
 	int status, i;
 
-	if (!trace_events() || !(self->caps & VMXMON_CAP_MSR_TRAPS) ||
-	    !(self->caps & VMXMON_CAP_PERSIST))
-		SKIP(return, "no vmxmon trace events or MSR traps");
+	if (!trace_events() || !(self->caps & VMXSCOPE_CAP_MSR_TRAPS) ||
+	    !(self->caps & VMXSCOPE_CAP_PERSIST))
+		SKIP(return, "no vmxscope trace events or MSR traps");
 	if (!have_msr_driver())
 		SKIP(return, "no msr driver");
 	ASSERT_EQ('0', read_enable());
@@ -456,14 +456,14 @@ TEST_F(cli, watch_streams_and_restores)
 	}
 	sleep(1);
 	for (i = 0; i < 5; i++)
-		ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+		ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
 	slurp(OUT_FILE, self->r.out, sizeof(self->r.out));
-	EXPECT_NE(NULL, strstr(self->r.out, "vmxmon_msr")) TH_LOG("%s", self->r.out);
+	EXPECT_NE(NULL, strstr(self->r.out, "vmxscope_msr")) TH_LOG("%s", self->r.out);
 	EXPECT_NE(NULL, strstr(self->r.out, "msr=0xc0000103"));
-	EXPECT_EQ(NULL, strstr(self->r.out, "vmxmon_exit:"));	/* --event msr */
+	EXPECT_EQ(NULL, strstr(self->r.out, "vmxscope_exit:"));	/* --event msr */
 	EXPECT_EQ('0', read_enable());
 }
 
@@ -475,7 +475,7 @@ TEST_F(cli, watch_sigint_restores)
 	int status;
 
 	if (!trace_events())
-		SKIP(return, "no vmxmon trace events");
+		SKIP(return, "no vmxscope trace events");
 	ASSERT_EQ('0', read_enable());
 	pid = fork();
 	ASSERT_LE(0, pid);

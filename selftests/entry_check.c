@@ -4,11 +4,11 @@
  * corruption broke and refuses the load with -EINVAL; with the check
  * skipped, the hardware fails the same entry the way the check predicted.
  * The module reports each verdict on one machine-readable kernel log line:
- *   "vmxmon: CPU n: entry check verdict rule=R class=C field=0xF hw=H"
+ *   "vmxscope: CPU n: entry check verdict rule=R class=C field=0xF hw=H"
  * read here from /dev/kmsg.  A normal load still succeeds afterwards.
  */
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 struct verdict {
 	char rule[64], hw[16];
@@ -50,7 +50,7 @@ static int kmsg_verdict(int fd, const char *field_name, struct verdict *v)
 		if (strstr(msg, "VMCS would fail VM entry") && strstr(msg, want))
 			v->named = true;
 		if (!found &&
-		    sscanf(msg, "vmxmon: CPU %d: entry check verdict rule=%63s class=%u field=%x hw=%15s",
+		    sscanf(msg, "vmxscope: CPU %d: entry check verdict rule=%63s class=%u field=%x hw=%15s",
 			   &cpu, v->rule, &v->cls, &v->field, v->hw) == 5)
 			found = true;
 	}
@@ -112,8 +112,8 @@ FIXTURE_VARIANT_ADD(corrupt, hw_guest_cs_ar) {
 
 FIXTURE_SETUP(corrupt)
 {
-	if (vmxmon_loaded())
-		ASSERT_EQ(0, vmxmon_unload());
+	if (vmxscope_loaded())
+		ASSERT_EQ(0, vmxscope_unload());
 	self->kmsg = kmsg_open();
 	ASSERT_LE(0, self->kmsg);
 }
@@ -121,8 +121,8 @@ FIXTURE_SETUP(corrupt)
 FIXTURE_TEARDOWN(corrupt)
 {
 	close(self->kmsg);
-	if (vmxmon_loaded())
-		vmxmon_unload();
+	if (vmxscope_loaded())
+		vmxscope_unload();
 }
 
 TEST_F(corrupt, load_refused_naming_field)
@@ -133,11 +133,11 @@ TEST_F(corrupt, load_refused_naming_field)
 
 	snprintf(params, sizeof(params), "test_corrupt=%s:%s%s", variant->field,
 		 variant->value, variant->skip_check ? " test_skip_check=1" : "");
-	ret = vmxmon_load(params);
+	ret = vmxscope_load(params);
 	TH_LOG("%s: load %d", params, ret);
 	/* The check refuses the CPU; the hardware's own failure is -EIO. */
 	ASSERT_EQ(variant->skip_check ? -EIO : -EINVAL, ret);
-	ASSERT_FALSE(vmxmon_loaded());
+	ASSERT_FALSE(vmxscope_loaded());
 	ASSERT_EQ(0, kmsg_verdict(self->kmsg, variant->field, &v));
 	TH_LOG("verdict rule=%s class=%u field=%#x hw=%s", v.rule, v.cls,
 	       v.field, v.hw);
@@ -149,8 +149,8 @@ TEST_F(corrupt, load_refused_naming_field)
 	snprintf(hw, sizeof(hw), "%u", variant->cls);
 	EXPECT_STREQ(variant->skip_check ? hw : "none", v.hw);
 	/* Nothing stays behind: the next, normal load virtualizes. */
-	ASSERT_EQ(0, vmxmon_load(NULL));
-	ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_EQ(0, vmxscope_load(NULL));
+	ASSERT_EQ(0, vmxscope_unload());
 }
 
 /* An uncorrupted load passes the check and logs no verdict. */
@@ -160,11 +160,11 @@ TEST(normal_load_passes_check)
 	struct verdict v;
 
 	ASSERT_LE(0, fd);
-	if (vmxmon_loaded())
-		ASSERT_EQ(0, vmxmon_unload());
-	ASSERT_EQ(0, vmxmon_load(NULL));
+	if (vmxscope_loaded())
+		ASSERT_EQ(0, vmxscope_unload());
+	ASSERT_EQ(0, vmxscope_load(NULL));
 	EXPECT_NE(0, kmsg_verdict(fd, "-", &v));
-	ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_EQ(0, vmxscope_unload());
 	close(fd);
 }
 

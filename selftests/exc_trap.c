@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A trapped exception exits to vmxmon (exception bitmap, SDM 25.2), is
+ * A trapped exception exits to vmxscope (exception bitmap, SDM 25.2), is
  * counted, and is delivered to the guest as if nothing had happened: a
  * program gets the very same signal, si_code, si_addr and si_errno, and
  * resumes at the same RIP, with or without the trap.  Each case runs in a
@@ -20,7 +20,7 @@
 #include <ucontext.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define X86_TRAP_DE	0
 #define X86_TRAP_DB	1
@@ -93,43 +93,43 @@ static void on_signal(int sig, siginfo_t *si, void *ucv)
 	siglongjmp(jmp, 1);
 }
 
-static struct vmxmon_trap_count counts[1024];
+static struct vmxscope_trap_count counts[1024];
 
 /* This CPU's trap count of @vector (0 if never counted), ~0 on error. */
 static unsigned long long exc_count(int fd, int cpu, int vector)
 {
-	struct vmxmon_trap_stats s = {
+	struct vmxscope_trap_stats s = {
 		.cpu = cpu,
 		.capacity = ARRAY_SIZE(counts),
 		.counts = (uintptr_t)counts,
 	};
 	unsigned int i;
 
-	if (ioctl(fd, VMXMON_GET_TRAP_STATS, &s))
+	if (ioctl(fd, VMXSCOPE_GET_TRAP_STATS, &s))
 		return ~0ULL;
 	for (i = 0; i < s.nr && i < s.capacity; i++)
-		if (counts[i].kind == VMXMON_KIND_EXC && counts[i].id == vector)
+		if (counts[i].kind == VMXSCOPE_KIND_EXC && counts[i].id == vector)
 			return counts[i].reads;
 	return 0;
 }
 
 static int trap_exc(int fd, int vector, unsigned int mask, unsigned int match)
 {
-	struct vmxmon_exc_trap t = {
+	struct vmxscope_exc_trap t = {
 		.vector = vector, .pfec_mask = mask, .pfec_match = match,
 	};
 
-	return ioctl(fd, VMXMON_TRAP_EXC, &t) ? -errno : 0;
+	return ioctl(fd, VMXSCOPE_TRAP_EXC, &t) ? -errno : 0;
 }
 
 /* A trap is named by all it was set with, #PF's mask and match too. */
 static int untrap_exc(int fd, int vector, unsigned int mask, unsigned int match)
 {
-	struct vmxmon_exc_trap t = {
+	struct vmxscope_exc_trap t = {
 		.vector = vector, .pfec_mask = mask, .pfec_match = match,
 	};
 
-	return ioctl(fd, VMXMON_UNTRAP_EXC, &t) ? -errno : 0;
+	return ioctl(fd, VMXSCOPE_UNTRAP_EXC, &t) ? -errno : 0;
 }
 
 /*
@@ -152,7 +152,7 @@ static int run_child(int fd, int cpu, int sig, stub_t fn1, int n1,
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		if (vmxmon_pin(cpu) || mlockall(MCL_CURRENT | MCL_FUTURE) ||
+		if (vmxscope_pin(cpu) || mlockall(MCL_CURRENT | MCL_FUTURE) ||
 		    sigaction(sig, &sa, NULL))
 			_exit(1);
 		b1 = exc_count(fd, cpu, vec1);
@@ -179,11 +179,11 @@ FIXTURE(exc) {
 
 FIXTURE_SETUP(exc)
 {
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	self->fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	self->fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd);
 	self->cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
-	ASSERT_EQ(0, vmxmon_pin(self->cpu));
+	ASSERT_EQ(0, vmxscope_pin(self->cpu));
 	out = mmap(NULL, sizeof(*out), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, out);
@@ -284,7 +284,7 @@ TEST_F(exc, gp_noncanonical_load)
 		    ASM_SYM(do_noncanon), NULL, 0, 0, true, NULL);
 }
 
-/* si_addr of a #PF is CR2: vmxmon must have written it for the guest. */
+/* si_addr of a #PF is CR2: vmxscope must have written it for the guest. */
 TEST_F(exc, pf_null_read)
 {
 	struct outcome o;
@@ -362,7 +362,7 @@ static int hw_breakpoint(int fd, int cpu, struct outcome *o)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		if (vmxmon_pin(cpu) || ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+		if (vmxscope_pin(cpu) || ptrace(PTRACE_TRACEME, 0, NULL, NULL))
 			_exit(1);
 		raise(SIGSTOP);
 		asm volatile("movq $1, %0" : "=m" (watched));

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * CPU hotplug under vmxmon: a CPU going offline leaves VMX first, one
+ * CPU hotplug under vmxscope: a CPU going offline leaves VMX first, one
  * coming online is virtualized again with the traps in force, and its
  * statistics survive.
  */
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define TSC_AUX	0xc0000103
 #define CYCLES	10
@@ -28,7 +28,7 @@ static unsigned long long reads_on(int fd, int cpu)
 {
 	unsigned long long r, w;
 
-	vmxmon_trap_count(fd, cpu, VMXMON_KIND_MSR, TSC_AUX, &r, &w);
+	vmxscope_trap_count(fd, cpu, VMXSCOPE_KIND_MSR, TSC_AUX, &r, &w);
 	return r;
 }
 
@@ -36,7 +36,7 @@ static int rdmsr_on(int cpu)
 {
 	unsigned long long v;
 
-	return vmxmon_rdmsr_on(cpu, TSC_AUX, &v);
+	return vmxscope_rdmsr_on(cpu, TSC_AUX, &v);
 }
 
 /* CPUID exits counted on @cpu for one CPUID run there. */
@@ -45,10 +45,10 @@ static long long cpuid_exits_on(int cpu, int ncpus)
 	unsigned long long a[64], b[64];
 	unsigned int regs[4];
 
-	if (vmxmon_pin(cpu) || vmxmon_exit_counts("CPUID", a, ncpus))
+	if (vmxscope_pin(cpu) || vmxscope_exit_counts("CPUID", a, ncpus))
 		return -1;
-	vmxmon_cpuid(0, regs);
-	if (vmxmon_exit_counts("CPUID", b, ncpus) || vmxmon_pin(0))
+	vmxscope_cpuid(0, regs);
+	if (vmxscope_exit_counts("CPUID", b, ncpus) || vmxscope_pin(0))
 		return -1;
 	return b[cpu] - a[cpu];
 }
@@ -59,17 +59,17 @@ FIXTURE(hp) {
 
 FIXTURE_SETUP(hp)
 {
-	struct vmxmon_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
-				     .flags = VMXMON_TRAP_READ };
+	struct vmxscope_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
+				     .flags = VMXSCOPE_TRAP_READ };
 
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	if (self->ncpus < 2)
 		SKIP(return, "needs a second CPU to take offline");
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	ASSERT_EQ(0, vmxmon_load_kmod("arch/x86/kernel/msr.ko"));
-	self->fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_load_kmod("arch/x86/kernel/msr.ko"));
+	self->fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_TRAP_MSR, &t));
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_TRAP_MSR, &t));
 }
 
 FIXTURE_TEARDOWN(hp)
@@ -91,12 +91,12 @@ TEST_F(hp, offline_online_keeps_traps_and_stats)
 		ASSERT_LE(1, before) TH_LOG("cycle %d", i);
 
 		ASSERT_EQ(0, set_online(cpu, 0)) TH_LOG("cycle %d", i);
-		EXPECT_EQ(self->ncpus - 1, vmxmon_cpus_virtualized());
+		EXPECT_EQ(self->ncpus - 1, vmxscope_cpus_virtualized());
 		/* The statistics of the offline CPU are still there. */
 		EXPECT_EQ(before, reads_on(self->fd, cpu));
 
 		ASSERT_EQ(0, set_online(cpu, 1)) TH_LOG("cycle %d", i);
-		EXPECT_EQ(self->ncpus, vmxmon_cpus_virtualized());
+		EXPECT_EQ(self->ncpus, vmxscope_cpus_virtualized());
 		/* Virtualized again, with the trap in force. */
 		ASSERT_EQ(0, rdmsr_on(cpu));
 		EXPECT_EQ(before + 1, reads_on(self->fd, cpu)) TH_LOG("cycle %d", i);
@@ -107,19 +107,19 @@ TEST_F(hp, offline_online_keeps_traps_and_stats)
 /* Traps changed while a CPU is offline reach it when it comes back. */
 TEST_F(hp, trap_change_while_offline_applies_on_online)
 {
-	struct vmxmon_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
-				     .flags = VMXMON_TRAP_READ };
+	struct vmxscope_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
+				     .flags = VMXSCOPE_TRAP_READ };
 	int cpu = self->ncpus - 1;
 	unsigned long long before;
 
 	ASSERT_EQ(0, set_online(cpu, 0));
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_UNTRAP_MSR, &t));
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_UNTRAP_MSR, &t));
 	ASSERT_EQ(0, set_online(cpu, 1));
 	before = reads_on(self->fd, cpu);
 	ASSERT_EQ(0, rdmsr_on(cpu));
 	EXPECT_EQ(before, reads_on(self->fd, cpu));
 	ASSERT_EQ(0, set_online(cpu, 0));
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_TRAP_MSR, &t));
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_TRAP_MSR, &t));
 	ASSERT_EQ(0, set_online(cpu, 1));
 	ASSERT_EQ(0, rdmsr_on(cpu));
 	EXPECT_EQ(before + 1, reads_on(self->fd, cpu));

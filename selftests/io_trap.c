@@ -17,7 +17,7 @@
 #include <ucontext.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define CMOS_INDEX	0x70
 #define CMOS_DATA	0x71
@@ -124,18 +124,18 @@ FIXTURE(io) {
 
 FIXTURE_SETUP(io)
 {
-	struct vmxmon_clear_traps clear = { 0 };
+	struct vmxscope_clear_traps clear = { 0 };
 	int i;
 
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	self->fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	self->fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd);
-	if (ioctl(self->fd, VMXMON_CLEAR_TRAPS, &clear) && errno == ENOTTY)
+	if (ioctl(self->fd, VMXSCOPE_CLEAR_TRAPS, &clear) && errno == ENOTTY)
 		SKIP(return, "no trap ioctls in this build");
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	ASSERT_LE(self->ncpus, 64);
 	self->cpu = self->ncpus - 1;
-	ASSERT_EQ(0, vmxmon_pin(self->cpu));
+	ASSERT_EQ(0, vmxscope_pin(self->cpu));
 	ASSERT_EQ(0, ioperm(CMOS_INDEX, 4, 1));
 	ASSERT_EQ(0, ioperm(0x80, 1, 1));
 	for (i = NV_FIRST; i <= NV_LAST; i++)
@@ -150,15 +150,15 @@ FIXTURE_TEARDOWN(io)
 /* Traps 0x70-0x71 both ways, or drops every trap of this file. */
 static int trap(int fd, bool on)
 {
-	struct vmxmon_io_trap t = {
+	struct vmxscope_io_trap t = {
 		.first = CMOS_INDEX, .last = CMOS_DATA,
-		.flags = VMXMON_TRAP_READ | VMXMON_TRAP_WRITE,
+		.flags = VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE,
 	};
-	struct vmxmon_clear_traps clear = { 0 };
+	struct vmxscope_clear_traps clear = { 0 };
 
 	if (on)
-		return ioctl(fd, VMXMON_TRAP_IO, &t) ? -errno : 0;
-	return ioctl(fd, VMXMON_CLEAR_TRAPS, &clear) ? -errno : 0;
+		return ioctl(fd, VMXSCOPE_TRAP_IO, &t) ? -errno : 0;
+	return ioctl(fd, VMXSCOPE_CLEAR_TRAPS, &clear) ? -errno : 0;
 }
 
 struct counts {
@@ -168,8 +168,8 @@ struct counts {
 /* Reads and writes that each CPU counted for @port. */
 static int io_counts(int fd, int ncpus, unsigned int port, struct counts *c)
 {
-	static struct vmxmon_trap_count tc[MAX_COUNTS];
-	struct vmxmon_trap_stats s;
+	static struct vmxscope_trap_count tc[MAX_COUNTS];
+	struct vmxscope_trap_stats s;
 	unsigned int i;
 	int cpu;
 
@@ -179,10 +179,10 @@ static int io_counts(int fd, int ncpus, unsigned int port, struct counts *c)
 		s.cpu = cpu;
 		s.capacity = MAX_COUNTS;
 		s.counts = (uintptr_t)tc;
-		if (ioctl(fd, VMXMON_GET_TRAP_STATS, &s))
+		if (ioctl(fd, VMXSCOPE_GET_TRAP_STATS, &s))
 			return -errno;
 		for (i = 0; i < s.nr && i < MAX_COUNTS; i++) {
-			if (tc[i].kind != VMXMON_KIND_IO || tc[i].id != port)
+			if (tc[i].kind != VMXSCOPE_KIND_IO || tc[i].id != port)
 				continue;
 			c->r[cpu] = tc[i].reads;
 			c->w[cpu] = tc[i].writes;

@@ -7,7 +7,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define TSC_AUX	0xc0000103
 
@@ -17,9 +17,9 @@ FIXTURE(abi) {
 
 FIXTURE_SETUP(abi)
 {
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	ASSERT_EQ(0, vmxmon_load_kmod("arch/x86/kernel/msr.ko"));
-	self->fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_load_kmod("arch/x86/kernel/msr.ko"));
+	self->fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd);
 }
 
@@ -42,7 +42,7 @@ static unsigned long long tsc_aux_reads_cpu0(int fd)
 		pread(m, &v, 8, TSC_AUX);
 		close(m);
 	}
-	vmxmon_trap_count(fd, 0, VMXMON_KIND_MSR, TSC_AUX, &r, &w);
+	vmxscope_trap_count(fd, 0, VMXSCOPE_KIND_MSR, TSC_AUX, &r, &w);
 	return r;
 }
 
@@ -50,76 +50,76 @@ TEST_F(abi, unknown_command_and_wrong_size_are_enotty)
 {
 	char buf[64] = { 0 };
 
-	EXPECT_EQ(ENOTTY, err(self->fd, _IO(VMXMON_IOC_MAGIC, 0x7f), buf));
-	EXPECT_EQ(ENOTTY, err(self->fd, _IOW(VMXMON_IOC_MAGIC, 0x10, char[12]), buf));
-	EXPECT_EQ(ENOTTY, err(self->fd, _IOR(VMXMON_IOC_MAGIC, 0x00, char[8]), buf));
-	EXPECT_EQ(ENOTTY, err(self->fd, _IOW('x', 0x10, struct vmxmon_msr_trap), buf));
+	EXPECT_EQ(ENOTTY, err(self->fd, _IO(VMXSCOPE_IOC_MAGIC, 0x7f), buf));
+	EXPECT_EQ(ENOTTY, err(self->fd, _IOW(VMXSCOPE_IOC_MAGIC, 0x10, char[12]), buf));
+	EXPECT_EQ(ENOTTY, err(self->fd, _IOR(VMXSCOPE_IOC_MAGIC, 0x00, char[8]), buf));
+	EXPECT_EQ(ENOTTY, err(self->fd, _IOW('x', 0x10, struct vmxscope_msr_trap), buf));
 }
 
 TEST_F(abi, malformed_traps_are_refused_and_change_nothing)
 {
-	struct vmxmon_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
-				     .flags = VMXMON_TRAP_READ };
-	struct vmxmon_io_trap io = { .first = 0x70, .last = 0x71,
-				     .flags = VMXMON_TRAP_READ };
-	struct vmxmon_exc_trap e = { .vector = 6 };
-	struct vmxmon_clear_traps c = { 0 };
+	struct vmxscope_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
+				     .flags = VMXSCOPE_TRAP_READ };
+	struct vmxscope_io_trap io = { .first = 0x70, .last = 0x71,
+				     .flags = VMXSCOPE_TRAP_READ };
+	struct vmxscope_exc_trap e = { .vector = 6 };
+	struct vmxscope_clear_traps c = { 0 };
 	unsigned long long before = tsc_aux_reads_cpu0(self->fd);
 
 	m.reserved[4] = 1;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_MSR, &m));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
 	m.reserved[4] = 0;
 	m.flags = 0;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_MSR, &m));
-	m.flags = VMXMON_TRAP_READ | 0x100;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_MSR, &m));
-	m.flags = VMXMON_TRAP_READ;
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
+	m.flags = VMXSCOPE_TRAP_READ | 0x100;
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
+	m.flags = VMXSCOPE_TRAP_READ;
 	m.first = TSC_AUX + 1;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_MSR, &m));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
 	m.first = 0x2000;
 	m.last = 0x2000;
-	EXPECT_EQ(ERANGE, err(self->fd, VMXMON_TRAP_MSR, &m));
+	EXPECT_EQ(ERANGE, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
 	m.first = 0x1fff;
 	m.last = 0xc0000000;
-	EXPECT_EQ(ERANGE, err(self->fd, VMXMON_TRAP_MSR, &m));
+	EXPECT_EQ(ERANGE, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
 	m.first = m.last = 0x40000000;
-	EXPECT_EQ(ERANGE, err(self->fd, VMXMON_TRAP_MSR, &m));
-	EXPECT_EQ(EFAULT, err(self->fd, VMXMON_TRAP_MSR, NULL));
-	EXPECT_EQ(EFAULT, err(self->fd, VMXMON_TRAP_MSR, (void *)16));
+	EXPECT_EQ(ERANGE, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
+	EXPECT_EQ(EFAULT, err(self->fd, VMXSCOPE_TRAP_MSR, NULL));
+	EXPECT_EQ(EFAULT, err(self->fd, VMXSCOPE_TRAP_MSR, (void *)16));
 
 	io.reserved[0] = 7;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_IO, &io));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_IO, &io));
 	io.reserved[0] = 0;
 	io.last = 0x10000;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_IO, &io));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_IO, &io));
 	io.first = 0x80;
 	io.last = 0x70;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_IO, &io));
-	EXPECT_EQ(EFAULT, err(self->fd, VMXMON_TRAP_IO, (void *)8));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_IO, &io));
+	EXPECT_EQ(EFAULT, err(self->fd, VMXSCOPE_TRAP_IO, (void *)8));
 
 	e.vector = 2;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_EXC, &e));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_EXC, &e));
 	e.vector = 32;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_EXC, &e));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_EXC, &e));
 	e.vector = 6;
 	e.pfec_mask = 2;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_EXC, &e));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_EXC, &e));
 	e.pfec_mask = 0;
-	e.flags = VMXMON_TRAP_READ;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_EXC, &e));
+	e.flags = VMXSCOPE_TRAP_READ;
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_EXC, &e));
 	e.flags = 0;
 	e.reserved[3] = 1;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_TRAP_EXC, &e));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_TRAP_EXC, &e));
 
 	c.reserved[2] = 1;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_CLEAR_TRAPS, &c));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_CLEAR_TRAPS, &c));
 	c.reserved[2] = 0;
 	c.flags = 8;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_CLEAR_TRAPS, &c));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_CLEAR_TRAPS, &c));
 
 	/* Untrapping what the caller does not own. */
 	m.first = m.last = TSC_AUX;
-	EXPECT_EQ(ENOENT, err(self->fd, VMXMON_UNTRAP_MSR, &m));
+	EXPECT_EQ(ENOENT, err(self->fd, VMXSCOPE_UNTRAP_MSR, &m));
 
 	/* None of it took effect: TSC_AUX reads are still not counted. */
 	EXPECT_EQ(before, tsc_aux_reads_cpu0(self->fd));
@@ -128,57 +128,57 @@ TEST_F(abi, malformed_traps_are_refused_and_change_nothing)
 /* One #PF error-code filter at a time, whoever owns it. */
 TEST_F(abi, conflicting_pf_filters_are_ebusy)
 {
-	struct vmxmon_exc_trap a = { .vector = 14, .pfec_mask = 2, .pfec_match = 2 };
-	struct vmxmon_exc_trap b = { .vector = 14, .pfec_mask = 4, .pfec_match = 4 };
-	int other = open(VMXMON_DEVICE, O_RDWR);
+	struct vmxscope_exc_trap a = { .vector = 14, .pfec_mask = 2, .pfec_match = 2 };
+	struct vmxscope_exc_trap b = { .vector = 14, .pfec_mask = 4, .pfec_match = 4 };
+	int other = open(VMXSCOPE_DEVICE, O_RDWR);
 
 	ASSERT_LE(0, other);
-	ASSERT_EQ(0, err(self->fd, VMXMON_TRAP_EXC, &a));
-	EXPECT_EQ(EBUSY, err(other, VMXMON_TRAP_EXC, &b));
-	EXPECT_EQ(0, err(other, VMXMON_TRAP_EXC, &a));
+	ASSERT_EQ(0, err(self->fd, VMXSCOPE_TRAP_EXC, &a));
+	EXPECT_EQ(EBUSY, err(other, VMXSCOPE_TRAP_EXC, &b));
+	EXPECT_EQ(0, err(other, VMXSCOPE_TRAP_EXC, &a));
 	close(other);
-	EXPECT_EQ(0, err(self->fd, VMXMON_UNTRAP_EXC, &a));
-	EXPECT_EQ(0, err(self->fd, VMXMON_TRAP_EXC, &b));
-	EXPECT_EQ(0, err(self->fd, VMXMON_UNTRAP_EXC, &b));
+	EXPECT_EQ(0, err(self->fd, VMXSCOPE_UNTRAP_EXC, &a));
+	EXPECT_EQ(0, err(self->fd, VMXSCOPE_TRAP_EXC, &b));
+	EXPECT_EQ(0, err(self->fd, VMXSCOPE_UNTRAP_EXC, &b));
 }
 
 TEST_F(abi, stats_requests_are_checked)
 {
-	struct vmxmon_exit_stats es = { .cpu = 4096 };
-	struct vmxmon_trap_stats ts = { .cpu = 0, .capacity = 4, .counts = 16 };
-	struct vmxmon_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
-				     .flags = VMXMON_TRAP_READ };
+	struct vmxscope_exit_stats es = { .cpu = 4096 };
+	struct vmxscope_trap_stats ts = { .cpu = 0, .capacity = 4, .counts = 16 };
+	struct vmxscope_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
+				     .flags = VMXSCOPE_TRAP_READ };
 
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_GET_EXIT_STATS, &es));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_GET_EXIT_STATS, &es));
 	es.cpu = 0;
 	es.reserved[1] = 1;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_GET_EXIT_STATS, &es));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_GET_EXIT_STATS, &es));
 	es.reserved[1] = 0;
-	EXPECT_EQ(0, err(self->fd, VMXMON_GET_EXIT_STATS, &es));
-	EXPECT_EQ(EFAULT, err(self->fd, VMXMON_GET_EXIT_STATS, (void *)24));
+	EXPECT_EQ(0, err(self->fd, VMXSCOPE_GET_EXIT_STATS, &es));
+	EXPECT_EQ(EFAULT, err(self->fd, VMXSCOPE_GET_EXIT_STATS, (void *)24));
 	/* A bad counts pointer faults once there is something to copy. */
-	ASSERT_EQ(0, err(self->fd, VMXMON_TRAP_MSR, &m));
+	ASSERT_EQ(0, err(self->fd, VMXSCOPE_TRAP_MSR, &m));
 	tsc_aux_reads_cpu0(self->fd);
-	EXPECT_EQ(EFAULT, err(self->fd, VMXMON_GET_TRAP_STATS, &ts));
+	EXPECT_EQ(EFAULT, err(self->fd, VMXSCOPE_GET_TRAP_STATS, &ts));
 	ts.counts = 0;
 	ts.capacity = 0;
-	EXPECT_EQ(0, err(self->fd, VMXMON_GET_TRAP_STATS, &ts));
+	EXPECT_EQ(0, err(self->fd, VMXSCOPE_GET_TRAP_STATS, &ts));
 	EXPECT_LE(1, ts.nr);
 	ts.reserved[0] = 1;
-	EXPECT_EQ(EINVAL, err(self->fd, VMXMON_GET_TRAP_STATS, &ts));
+	EXPECT_EQ(EINVAL, err(self->fd, VMXSCOPE_GET_TRAP_STATS, &ts));
 }
 
 /* The exit counts of the ioctl see a CPUID on this CPU. */
 TEST_F(abi, exit_stats_count_cpuid)
 {
-	struct vmxmon_exit_stats a = { .cpu = 0 }, b = { .cpu = 0 };
+	struct vmxscope_exit_stats a = { .cpu = 0 }, b = { .cpu = 0 };
 	unsigned int regs[4];
 
-	ASSERT_EQ(0, vmxmon_pin(0));
-	ASSERT_EQ(0, err(self->fd, VMXMON_GET_EXIT_STATS, &a));
-	vmxmon_cpuid(0, regs);
-	ASSERT_EQ(0, err(self->fd, VMXMON_GET_EXIT_STATS, &b));
-	EXPECT_LE(a.exits[VMXMON_EXIT_CPUID] + 1, b.exits[VMXMON_EXIT_CPUID]);
+	ASSERT_EQ(0, vmxscope_pin(0));
+	ASSERT_EQ(0, err(self->fd, VMXSCOPE_GET_EXIT_STATS, &a));
+	vmxscope_cpuid(0, regs);
+	ASSERT_EQ(0, err(self->fd, VMXSCOPE_GET_EXIT_STATS, &b));
+	EXPECT_LE(a.exits[VMXSCOPE_EXIT_CPUID] + 1, b.exits[VMXSCOPE_EXIT_CPUID]);
 }
 
 /* Without CAP_SYS_ADMIN an open file can read but not change traps. */
@@ -189,15 +189,15 @@ TEST_F(abi, unprivileged_caller_gets_eperm)
 
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		struct vmxmon_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
-					     .flags = VMXMON_TRAP_READ };
-		struct vmxmon_info info;
+		struct vmxscope_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
+					     .flags = VMXSCOPE_TRAP_READ };
+		struct vmxscope_info info;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
-		if (err(self->fd, VMXMON_TRAP_MSR, &m) != EPERM)
+		if (err(self->fd, VMXSCOPE_TRAP_MSR, &m) != EPERM)
 			_exit(3);
-		if (err(self->fd, VMXMON_GET_INFO, &info))
+		if (err(self->fd, VMXSCOPE_GET_INFO, &info))
 			_exit(4);
 		_exit(0);
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * An ioctl fuzzer: one thread per CPU, pinned, throws random commands,
- * sizes, pointers, flags and ranges at /dev/vmxmon for a bounded time,
+ * sizes, pointers, flags and ranges at /dev/vmxscope for a bounded time,
  * some of them through files closed and reopened midway.  Every call must
  * be answered with success or an errno the ABI documents; afterwards the
  * module still works and the kernel log is clean (checked by the runner).
@@ -11,7 +11,7 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define SECONDS		15	/* guest seconds; $vmxtest_fuzz_seconds */
 
@@ -49,10 +49,10 @@ static unsigned int edge(struct fuzzer *f)
 static unsigned long random_cmd(struct fuzzer *f)
 {
 	static const unsigned long known[] = {
-		VMXMON_GET_INFO, VMXMON_TRAP_MSR, VMXMON_UNTRAP_MSR,
-		VMXMON_TRAP_IO, VMXMON_UNTRAP_IO, VMXMON_TRAP_EXC,
-		VMXMON_UNTRAP_EXC, VMXMON_CLEAR_TRAPS, VMXMON_GET_EXIT_STATS,
-		VMXMON_GET_TRAP_STATS,
+		VMXSCOPE_GET_INFO, VMXSCOPE_TRAP_MSR, VMXSCOPE_UNTRAP_MSR,
+		VMXSCOPE_TRAP_IO, VMXSCOPE_UNTRAP_IO, VMXSCOPE_TRAP_EXC,
+		VMXSCOPE_UNTRAP_EXC, VMXSCOPE_CLEAR_TRAPS, VMXSCOPE_GET_EXIT_STATS,
+		VMXSCOPE_GET_TRAP_STATS,
 	};
 	unsigned long cmd = known[rnd(f) % ARRAY_SIZE(known)];
 
@@ -61,7 +61,7 @@ static unsigned long random_cmd(struct fuzzer *f)
 		return (cmd & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT)) |
 		       ((unsigned long)(rnd(f) % 1024) << _IOC_SIZESHIFT);
 	case 1:		/* another number or direction */
-		return _IOC(rnd(f) % 4, VMXMON_IOC_MAGIC, rnd(f) % 0x40,
+		return _IOC(rnd(f) % 4, VMXSCOPE_IOC_MAGIC, rnd(f) % 0x40,
 			    rnd(f) % 128);
 	case 2:
 		return rnd(f);
@@ -114,12 +114,12 @@ static void *fuzz(void *arg)
 	struct fuzzer *f = arg;
 	unsigned long long words[128];	/* 8-byte aligned */
 	unsigned char *buf = (unsigned char *)words;
-	struct vmxmon_clear_traps clear = { .flags = VMXMON_TRAP_PERSIST };
+	struct vmxscope_clear_traps clear = { .flags = VMXSCOPE_TRAP_PERSIST };
 	const char *env = getenv("vmxtest_fuzz_seconds");
 	time_t end = time(NULL) + (env ? atoi(env) : SECONDS);
-	int fd = open(VMXMON_DEVICE, O_RDWR);
+	int fd = open(VMXSCOPE_DEVICE, O_RDWR);
 
-	vmxmon_pin(f->cpu);
+	vmxscope_pin(f->cpu);
 	while (fd >= 0 && time(NULL) < end) {
 		unsigned long cmd = random_cmd(f);
 		int ret, e;
@@ -134,14 +134,14 @@ static void *fuzz(void *arg)
 		}
 		/* Drop traps now and then, and the file itself. */
 		if (rnd(f) % 64 == 0)
-			ioctl(fd, VMXMON_CLEAR_TRAPS, &clear);
+			ioctl(fd, VMXSCOPE_CLEAR_TRAPS, &clear);
 		if (rnd(f) % 256 == 0) {
 			close(fd);
-			fd = open(VMXMON_DEVICE, O_RDWR);
+			fd = open(VMXSCOPE_DEVICE, O_RDWR);
 		}
 	}
 	if (fd >= 0) {
-		ioctl(fd, VMXMON_CLEAR_TRAPS, &clear);
+		ioctl(fd, VMXSCOPE_CLEAR_TRAPS, &clear);
 		close(fd);
 	}
 	return NULL;
@@ -169,7 +169,7 @@ TEST_F_TIMEOUT(fuzz, concurrent_random_ioctls_get_documented_answers, 1800)
 	unsigned long long a[64], b[64];
 
 	ASSERT_LE(ncpus, 64);
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
 	ro_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	unmapped = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, ro_page);
@@ -190,11 +190,11 @@ TEST_F_TIMEOUT(fuzz, concurrent_random_ioctls_get_documented_answers, 1800)
 	EXPECT_LT(1000, calls);
 
 	/* Still loaded and still virtualizing. */
-	ASSERT_TRUE(vmxmon_loaded());
-	ASSERT_EQ(0, vmxmon_pin(0));
-	ASSERT_EQ(0, vmxmon_exit_counts("CPUID", a, ncpus));
-	vmxmon_cpuid(0, regs);
-	ASSERT_EQ(0, vmxmon_exit_counts("CPUID", b, ncpus));
+	ASSERT_TRUE(vmxscope_loaded());
+	ASSERT_EQ(0, vmxscope_pin(0));
+	ASSERT_EQ(0, vmxscope_exit_counts("CPUID", a, ncpus));
+	vmxscope_cpuid(0, regs);
+	ASSERT_EQ(0, vmxscope_exit_counts("CPUID", b, ncpus));
 	EXPECT_EQ(a[0] + 1, b[0]);
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMX changes hands with KVM.  Once vmxmon is unloaded, KVM must be able to
- * run a guest (nothing of vmxmon's VMX state is left behind), and while a
- * KVM VM exists (KVM has VMXON'd every CPU, CR4.VMXE set) vmxmon must refuse
+ * VMX changes hands with KVM.  Once vmxscope is unloaded, KVM must be able to
+ * run a guest (nothing of vmxscope's VMX state is left behind), and while a
+ * KVM VM exists (KVM has VMXON'd every CPU, CR4.VMXE set) vmxscope must refuse
  * to load with EBUSY without disturbing KVM.
  */
 #include <sys/ioctl.h>
@@ -12,7 +12,7 @@
 #include <linux/kvm.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define GUEST_ADDR	0x1000
 #define GUEST_PORT	0x10
@@ -36,7 +36,7 @@ FIXTURE(kvm) {
 	void *mem;
 };
 
-/* vmxmon out, KVM in, one VM with one vCPU and one page of guest code. */
+/* vmxscope out, KVM in, one VM with one vCPU and one page of guest code. */
 FIXTURE_SETUP(kvm)
 {
 	struct kvm_userspace_memory_region region = {
@@ -47,16 +47,16 @@ FIXTURE_SETUP(kvm)
 	size_t i;
 	int ret;
 
-	/* vmxmon holds VMX on every CPU, then its rmmod gives it back. */
+	/* vmxscope holds VMX on every CPU, then its rmmod gives it back. */
 	self->kvm = self->vm = self->vcpu = -1;
-	ret = vmxmon_ensure_loaded();
-	ASSERT_EQ(0, ret) TH_LOG("vmxmon load: %s", strerror(-ret));
-	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virtualized());
-	ASSERT_EQ(0, vmxmon_unload());
-	ASSERT_FALSE(vmxmon_loaded());
+	ret = vmxscope_ensure_loaded();
+	ASSERT_EQ(0, ret) TH_LOG("vmxscope load: %s", strerror(-ret));
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxscope_cpus_virtualized());
+	ASSERT_EQ(0, vmxscope_unload());
+	ASSERT_FALSE(vmxscope_loaded());
 
 	for (i = 0; i < ARRAY_SIZE(kvm_kmods); i++) {
-		ret = vmxmon_load_kmod(kvm_kmods[i]);
+		ret = vmxscope_load_kmod(kvm_kmods[i]);
 		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", kvm_kmods[i], strerror(-ret));
 	}
 
@@ -102,9 +102,9 @@ FIXTURE_TEARDOWN(kvm)
 		close(self->vm);
 	if (self->kvm >= 0)
 		close(self->kvm);
-	ret = vmxmon_kmod_unload("kvm_intel");
+	ret = vmxscope_kmod_unload("kvm_intel");
 	if (!ret)
-		ret = vmxmon_kmod_unload("kvm");
+		ret = vmxscope_kmod_unload("kvm");
 	if (ret)
 		TH_LOG("unloading KVM: %s", strerror(-ret));
 }
@@ -145,32 +145,32 @@ static void run_guest(struct __test_metadata *_metadata, int vcpu,
 	ASSERT_EQ(GUEST_BYTE, regs.rax & 0xff);
 }
 
-/* vmxmon's rmmod left VMX free: KVM runs a guest. */
-TEST_F_TIMEOUT(kvm, guest_runs_after_vmxmon_unload, 300)
+/* vmxscope's rmmod left VMX free: KVM runs a guest. */
+TEST_F_TIMEOUT(kvm, guest_runs_after_vmxscope_unload, 300)
 {
 	run_guest(_metadata, self->vcpu, self->run);
 }
 
 /*
- * With KVM's VM open every CPU has CR4.VMXE set: vmxmon must say EBUSY,
+ * With KVM's VM open every CPU has CR4.VMXE set: vmxscope must say EBUSY,
  * and its failed load must not have taken VMX from KVM on any CPU.
  */
-TEST_F_TIMEOUT(kvm, vmxmon_busy_while_kvm_vm_open, 300)
+TEST_F_TIMEOUT(kvm, vmxscope_busy_while_kvm_vm_open, 300)
 {
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int cpu;
 
 	/* Loaded from each CPU in turn, so each one's check sees KVM. */
 	for (cpu = 0; cpu < ncpus; cpu++) {
-		ASSERT_EQ(0, vmxmon_pin(cpu));
-		ASSERT_EQ(-EBUSY, vmxmon_load(NULL)) TH_LOG("from cpu %d", cpu);
-		ASSERT_FALSE(vmxmon_loaded());
+		ASSERT_EQ(0, vmxscope_pin(cpu));
+		ASSERT_EQ(-EBUSY, vmxscope_load(NULL)) TH_LOG("from cpu %d", cpu);
+		ASSERT_FALSE(vmxscope_loaded());
 		run_guest(_metadata, self->vcpu, self->run);
 		TH_LOG("cpu %d: EBUSY, then KVM's guest ran", cpu);
 	}
 }
 
-/* With KVM's VMs closed and KVM unloaded, vmxmon takes VMX again. */
+/* With KVM's VMs closed and KVM unloaded, vmxscope takes VMX again. */
 FIXTURE(handback) {
 };
 
@@ -182,23 +182,23 @@ FIXTURE_TEARDOWN(handback)
 {
 }
 
-TEST_F_TIMEOUT(handback, vmxmon_loads_after_kvm_unload, 300)
+TEST_F_TIMEOUT(handback, vmxscope_loads_after_kvm_unload, 300)
 {
 	int ret;
 
-	ret = vmxmon_kmod_unload("kvm_intel");
+	ret = vmxscope_kmod_unload("kvm_intel");
 	ASSERT_EQ(0, ret) TH_LOG("kvm_intel: %s", strerror(-ret));
-	ret = vmxmon_kmod_unload("kvm");
+	ret = vmxscope_kmod_unload("kvm");
 	ASSERT_EQ(0, ret) TH_LOG("kvm: %s", strerror(-ret));
-	ASSERT_FALSE(vmxmon_kmod_loaded("kvm_intel"));
-	ASSERT_FALSE(vmxmon_kmod_loaded("kvm"));
-	if (vmxmon_loaded())
-		ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_FALSE(vmxscope_kmod_loaded("kvm_intel"));
+	ASSERT_FALSE(vmxscope_kmod_loaded("kvm"));
+	if (vmxscope_loaded())
+		ASSERT_EQ(0, vmxscope_unload());
 
-	ret = vmxmon_load(NULL);
-	ASSERT_EQ(0, ret) TH_LOG("vmxmon load: %s", strerror(-ret));
-	ASSERT_TRUE(vmxmon_loaded());
-	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxmon_cpus_virtualized());
+	ret = vmxscope_load(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("vmxscope load: %s", strerror(-ret));
+	ASSERT_TRUE(vmxscope_loaded());
+	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxscope_cpus_virtualized());
 }
 
 TEST_HARNESS_MAIN

@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define TSC_AUX	0xc0000103
 
@@ -42,7 +42,7 @@ static void stress_cpu(int cpu)
 	unsigned long long v;
 	int status;
 
-	vmxmon_pin(cpu);
+	vmxscope_pin(cpu);
 	snprintf(path, sizeof(path), "/tmp/stress.%d", cpu);
 	for (;;) {
 		pid_t pid = fork();
@@ -92,15 +92,15 @@ TEST_F_TIMEOUT(stress, load_unload_cycles_under_stress_leak_nothing, 3600)
 	const char *env = getenv("vmxtest_cycles");
 	pid_t workers[64];
 	long before, after;
-	struct vmxmon_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
-				     .flags = VMXMON_TRAP_READ };
+	struct vmxscope_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
+				     .flags = VMXSCOPE_TRAP_READ };
 
 	if (env)
 		cycles = atoi(env);
 	ASSERT_LE(ncpus, 64);
-	ASSERT_EQ(0, vmxmon_load_kmod("arch/x86/kernel/msr.ko"));
-	if (vmxmon_loaded())
-		ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_EQ(0, vmxscope_load_kmod("arch/x86/kernel/msr.ko"));
+	if (vmxscope_loaded())
+		ASSERT_EQ(0, vmxscope_unload());
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		workers[cpu] = fork();
 		ASSERT_LE(0, workers[cpu]);
@@ -108,22 +108,22 @@ TEST_F_TIMEOUT(stress, load_unload_cycles_under_stress_leak_nothing, 3600)
 			stress_cpu(cpu);
 	}
 	for (i = 0; i < cycles; i++) {
-		struct vmxmon_io_trap io = { .first = 0x5a50, .last = 0x5a5f,
-					     .flags = VMXMON_TRAP_READ |
-						      VMXMON_TRAP_WRITE };
-		struct vmxmon_clear_traps c = { 0 };
+		struct vmxscope_io_trap io = { .first = 0x5a50, .last = 0x5a5f,
+					     .flags = VMXSCOPE_TRAP_READ |
+						      VMXSCOPE_TRAP_WRITE };
+		struct vmxscope_clear_traps c = { 0 };
 
-		ASSERT_EQ(0, vmxmon_load(NULL)) TH_LOG("cycle %d", i);
-		fd = open(VMXMON_DEVICE, O_RDWR);
+		ASSERT_EQ(0, vmxscope_load(NULL)) TH_LOG("cycle %d", i);
+		fd = open(VMXSCOPE_DEVICE, O_RDWR);
 		ASSERT_LE(0, fd);
-		EXPECT_EQ(ncpus, vmxmon_cpus_virtualized()) TH_LOG("cycle %d", i);
-		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &m));
-		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_IO, &io));
+		EXPECT_EQ(ncpus, vmxscope_cpus_virtualized()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, ioctl(fd, VMXSCOPE_TRAP_MSR, &m));
+		ASSERT_EQ(0, ioctl(fd, VMXSCOPE_TRAP_IO, &io));
 		usleep(20000);
-		ASSERT_EQ(0, ioctl(fd, VMXMON_CLEAR_TRAPS, &c));
-		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &m));
+		ASSERT_EQ(0, ioctl(fd, VMXSCOPE_CLEAR_TRAPS, &c));
+		ASSERT_EQ(0, ioctl(fd, VMXSCOPE_TRAP_MSR, &m));
 		close(fd);	/* its traps go with it */
-		ASSERT_EQ(0, vmxmon_unload()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, vmxscope_unload()) TH_LOG("cycle %d", i);
 	}
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		kill(workers[cpu], SIGKILL);
@@ -135,21 +135,21 @@ TEST_F_TIMEOUT(stress, load_unload_cycles_under_stress_leak_nothing, 3600)
 	 * stack, bitmaps, EPT, ...), so a leak of any of them shows as pages
 	 * still in use.  A little slack for slab and per-CPU list churn.
 	 */
-	ASSERT_EQ(0, vmxmon_load(NULL));
-	ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_EQ(0, vmxscope_load(NULL));
+	ASSERT_EQ(0, vmxscope_unload());
 	before = pages_in_use();
 	for (i = 0; i < cycles; i++) {
-		ASSERT_EQ(0, vmxmon_load(NULL));
-		fd = open(VMXMON_DEVICE, O_RDWR);
+		ASSERT_EQ(0, vmxscope_load(NULL));
+		fd = open(VMXSCOPE_DEVICE, O_RDWR);
 		ASSERT_LE(0, fd);
-		ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &m));
+		ASSERT_EQ(0, ioctl(fd, VMXSCOPE_TRAP_MSR, &m));
 		close(fd);
-		ASSERT_EQ(0, vmxmon_unload());
+		ASSERT_EQ(0, vmxscope_unload());
 	}
 	after = pages_in_use();
 	TH_LOG("%d quiet cycles: pages in use %+ld", cycles, after - before);
 	EXPECT_LT(after - before, 64);
-	ASSERT_EQ(0, vmxmon_load(NULL));
+	ASSERT_EQ(0, vmxscope_load(NULL));
 }
 
 TEST_HARNESS_MAIN

@@ -9,7 +9,7 @@
 #include <sys/utsname.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 /* The vermagic string in the .ko's .modinfo section. */
 static int ko_vermagic(const char *path, char *out, size_t len)
@@ -53,14 +53,14 @@ FIXTURE(unloaded) {
 
 FIXTURE_SETUP(unloaded)
 {
-	if (vmxmon_loaded())
-		ASSERT_EQ(0, vmxmon_unload());
+	if (vmxscope_loaded())
+		ASSERT_EQ(0, vmxscope_unload());
 }
 
 FIXTURE_TEARDOWN(unloaded)
 {
-	if (vmxmon_loaded())
-		vmxmon_unload();
+	if (vmxscope_loaded())
+		vmxscope_unload();
 }
 
 /* Built for exactly the kernel that is running. */
@@ -70,7 +70,7 @@ TEST_F(unloaded, vermagic_matches_running_kernel)
 	char magic[256];
 
 	ASSERT_EQ(0, uname(&u));
-	ASSERT_EQ(0, ko_vermagic(vmxmon_ko_path(), magic, sizeof(magic)));
+	ASSERT_EQ(0, ko_vermagic(vmxscope_ko_path(), magic, sizeof(magic)));
 	TH_LOG("kernel %s, module vermagic %s", u.release, magic);
 	ASSERT_EQ(0, strncmp(magic, u.release, strlen(u.release)));
 	ASSERT_EQ(' ', magic[strlen(u.release)]);
@@ -80,15 +80,15 @@ TEST_F(unloaded, load_then_unload)
 {
 	char state[32];
 
-	ASSERT_EQ(0, vmxmon_load(NULL));
-	ASSERT_EQ(0, read_sysfs("/sys/module/vmxmon/initstate", state,
+	ASSERT_EQ(0, vmxscope_load(NULL));
+	ASSERT_EQ(0, read_sysfs("/sys/module/vmxscope/initstate", state,
 				sizeof(state)));
 	ASSERT_STREQ("live", state);
-	ASSERT_EQ(-EEXIST, vmxmon_load(NULL));
-	ASSERT_EQ(0, vmxmon_unload());
-	ASSERT_FALSE(vmxmon_loaded());
-	ASSERT_NE(0, access(VMXMON_DEVICE, F_OK));
-	ASSERT_EQ(-ENOENT, vmxmon_unload());
+	ASSERT_EQ(-EEXIST, vmxscope_load(NULL));
+	ASSERT_EQ(0, vmxscope_unload());
+	ASSERT_FALSE(vmxscope_loaded());
+	ASSERT_NE(0, access(VMXSCOPE_DEVICE, F_OK));
+	ASSERT_EQ(-ENOENT, vmxscope_unload());
 }
 
 /*
@@ -105,15 +105,15 @@ TEST_F(unloaded, load_unload_20_cycles)
 	ASSERT_LE(ncpus, 64);
 	for (i = 0; i < 20; i++) {
 		cpu = i % ncpus;
-		ASSERT_EQ(0, vmxmon_load(NULL)) TH_LOG("cycle %d", i);
-		ASSERT_EQ(ncpus, vmxmon_cpus_virtualized()) TH_LOG("cycle %d", i);
-		ASSERT_EQ(0, vmxmon_pin(cpu));
-		vmxmon_cpuid(0, regs);
-		ASSERT_EQ(0, vmxmon_exit_counts("CPUID", counts, ncpus));
+		ASSERT_EQ(0, vmxscope_load(NULL)) TH_LOG("cycle %d", i);
+		ASSERT_EQ(ncpus, vmxscope_cpus_virtualized()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, vmxscope_pin(cpu));
+		vmxscope_cpuid(0, regs);
+		ASSERT_EQ(0, vmxscope_exit_counts("CPUID", counts, ncpus));
 		ASSERT_LE(1, counts[cpu]) TH_LOG("cycle %d, cpu %d", i, cpu);
-		ASSERT_EQ(0, vmxmon_unload()) TH_LOG("cycle %d", i);
+		ASSERT_EQ(0, vmxscope_unload()) TH_LOG("cycle %d", i);
 	}
-	ASSERT_FALSE(vmxmon_loaded());
+	ASSERT_FALSE(vmxscope_loaded());
 }
 
 /*
@@ -126,11 +126,11 @@ static void rollback(struct __test_metadata *_metadata, int fail_cpu)
 	char param[32];
 
 	snprintf(param, sizeof(param), "fail_cpu=%d", fail_cpu);
-	ASSERT_EQ(-EIO, vmxmon_load(param));
-	ASSERT_FALSE(vmxmon_loaded());
-	ASSERT_EQ(0, vmxmon_load(NULL));
-	ASSERT_EQ(ncpus, vmxmon_cpus_virtualized());
-	ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_EQ(-EIO, vmxscope_load(param));
+	ASSERT_FALSE(vmxscope_loaded());
+	ASSERT_EQ(0, vmxscope_load(NULL));
+	ASSERT_EQ(ncpus, vmxscope_cpus_virtualized());
+	ASSERT_EQ(0, vmxscope_unload());
 }
 
 TEST_F(unloaded, failure_on_last_cpu_rolls_back_all)
@@ -170,9 +170,9 @@ static int inb_0x80_in_child(void)
 
 TEST_F(unloaded, ioperm_works_while_loaded_and_after_unload)
 {
-	ASSERT_EQ(0, vmxmon_load(NULL));
+	ASSERT_EQ(0, vmxscope_load(NULL));
 	EXPECT_EQ(0, inb_0x80_in_child());
-	ASSERT_EQ(0, vmxmon_unload());
+	ASSERT_EQ(0, vmxscope_unload());
 	EXPECT_EQ(0, inb_0x80_in_child()) TH_LOG("TR limit not restored?");
 }
 

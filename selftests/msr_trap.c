@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define TSC_AUX		0xc0000103	/* high half; only RDTSCP/RDPID read it */
 #define FEAT_CTL	0x3a		/* low half; locked: writes #GP */
@@ -18,16 +18,16 @@
 static int trap_msr(int fd, unsigned int first, unsigned int last,
 		    unsigned int flags)
 {
-	struct vmxmon_msr_trap t = { .first = first, .last = last, .flags = flags };
+	struct vmxscope_msr_trap t = { .first = first, .last = last, .flags = flags };
 
-	return ioctl(fd, VMXMON_TRAP_MSR, &t) ? -errno : 0;
+	return ioctl(fd, VMXSCOPE_TRAP_MSR, &t) ? -errno : 0;
 }
 
 static unsigned long long msr_reads(int fd, int cpu, unsigned int msr)
 {
 	unsigned long long r, w;
 
-	vmxmon_trap_count(fd, cpu, VMXMON_KIND_MSR, msr, &r, &w);
+	vmxscope_trap_count(fd, cpu, VMXSCOPE_KIND_MSR, msr, &r, &w);
 	return r;
 }
 
@@ -35,7 +35,7 @@ static unsigned long long msr_writes(int fd, int cpu, unsigned int msr)
 {
 	unsigned long long r, w;
 
-	vmxmon_trap_count(fd, cpu, VMXMON_KIND_MSR, msr, &r, &w);
+	vmxscope_trap_count(fd, cpu, VMXSCOPE_KIND_MSR, msr, &r, &w);
 	return w;
 }
 
@@ -48,7 +48,7 @@ static int msr_trace_lines(const char *a, const char *b, const char *c)
 	needles[1] = b;
 	needles[2] = c;
 	needles[3] = NULL;
-	return vmxmon_trace_lines(needles);
+	return vmxscope_trace_lines(needles);
 }
 
 FIXTURE(msr) {
@@ -57,20 +57,20 @@ FIXTURE(msr) {
 
 FIXTURE_SETUP(msr)
 {
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	ASSERT_EQ(0, vmxmon_load_kmod("arch/x86/kernel/msr.ko"));
-	self->fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_load_kmod("arch/x86/kernel/msr.ko"));
+	self->fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd);
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 }
 
 FIXTURE_TEARDOWN(msr)
 {
-	struct vmxmon_clear_traps c = { .flags = VMXMON_TRAP_PERSIST };
+	struct vmxscope_clear_traps c = { .flags = VMXSCOPE_TRAP_PERSIST };
 
-	ioctl(self->fd, VMXMON_CLEAR_TRAPS, &c);
+	ioctl(self->fd, VMXSCOPE_CLEAR_TRAPS, &c);
 	close(self->fd);
-	vmxmon_tracefs_write("events/vmxmon/enable", "0");
+	vmxscope_tracefs_write("events/vmxscope/enable", "0");
 }
 
 /* Counted on the CPU that ran it, with the values the guest saw, and traced. */
@@ -80,22 +80,22 @@ TEST_F(msr, read_and_write_counted_and_traced_per_cpu)
 	char cpu_s[16], val_s[32];
 	int cpu, other, i;
 
-	ASSERT_EQ(0, vmxmon_tracefs_write("events/vmxmon/vmxmon_msr/enable", "1"));
+	ASSERT_EQ(0, vmxscope_tracefs_write("events/vmxscope/vmxscope_msr/enable", "1"));
 	ASSERT_EQ(0, trap_msr(self->fd, TSC_AUX, TSC_AUX,
-			      VMXMON_TRAP_READ | VMXMON_TRAP_WRITE));
+			      VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE));
 	for (cpu = 0; cpu < self->ncpus; cpu++) {
 
 		for (other = 0; other < self->ncpus; other++) {
 			before_r[other] = msr_reads(self->fd, other, TSC_AUX);
 			before_w[other] = msr_writes(self->fd, other, TSC_AUX);
 		}
-		ASSERT_EQ(0, vmxmon_tracefs_write("trace", ""));
+		ASSERT_EQ(0, vmxscope_tracefs_write("trace", ""));
 		for (i = 0; i < N; i++)
-			ASSERT_EQ(0, vmxmon_rdmsr_on(cpu, TSC_AUX, &v));
+			ASSERT_EQ(0, vmxscope_rdmsr_on(cpu, TSC_AUX, &v));
 		/* Linux keeps the CPU number in TSC_AUX: the read is real. */
 		EXPECT_EQ(cpu, v & 0xfff);
 		for (i = 0; i < N; i++)
-			ASSERT_EQ(0, vmxmon_wrmsr_on(cpu, TSC_AUX, v));
+			ASSERT_EQ(0, vmxscope_wrmsr_on(cpu, TSC_AUX, v));
 		EXPECT_EQ(before_r[cpu] + N, msr_reads(self->fd, cpu, TSC_AUX));
 		EXPECT_EQ(before_w[cpu] + N, msr_writes(self->fd, cpu, TSC_AUX));
 		for (other = 0; other < self->ncpus; other++) {
@@ -116,12 +116,12 @@ TEST_F(msr, untrapped_records_nothing)
 {
 	unsigned long long v, r0 = msr_reads(self->fd, 0, FEAT_CTL);
 
-	ASSERT_EQ(0, trap_msr(self->fd, TSC_AUX, TSC_AUX, VMXMON_TRAP_READ));
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, FEAT_CTL, &v));
+	ASSERT_EQ(0, trap_msr(self->fd, TSC_AUX, TSC_AUX, VMXSCOPE_TRAP_READ));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, FEAT_CTL, &v));
 	EXPECT_EQ(r0, msr_reads(self->fd, 0, FEAT_CTL));
 	r0 = msr_writes(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
-	ASSERT_EQ(0, vmxmon_wrmsr_on(0, TSC_AUX, v));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxscope_wrmsr_on(0, TSC_AUX, v));
 	EXPECT_EQ(r0, msr_writes(self->fd, 0, TSC_AUX));
 }
 
@@ -130,13 +130,13 @@ TEST_F(msr, faulting_write_still_faults)
 {
 	unsigned long long v, w0;
 
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, FEAT_CTL, &v));
-	ASSERT_EQ(-EIO, vmxmon_wrmsr_on(0, FEAT_CTL, v));
-	ASSERT_EQ(0, vmxmon_tracefs_write("events/vmxmon/vmxmon_msr/enable", "1"));
-	ASSERT_EQ(0, vmxmon_tracefs_write("trace", ""));
-	ASSERT_EQ(0, trap_msr(self->fd, FEAT_CTL, FEAT_CTL, VMXMON_TRAP_WRITE));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, FEAT_CTL, &v));
+	ASSERT_EQ(-EIO, vmxscope_wrmsr_on(0, FEAT_CTL, v));
+	ASSERT_EQ(0, vmxscope_tracefs_write("events/vmxscope/vmxscope_msr/enable", "1"));
+	ASSERT_EQ(0, vmxscope_tracefs_write("trace", ""));
+	ASSERT_EQ(0, trap_msr(self->fd, FEAT_CTL, FEAT_CTL, VMXSCOPE_TRAP_WRITE));
 	w0 = msr_writes(self->fd, 0, FEAT_CTL);
-	EXPECT_EQ(-EIO, vmxmon_wrmsr_on(0, FEAT_CTL, v));
+	EXPECT_EQ(-EIO, vmxscope_wrmsr_on(0, FEAT_CTL, v));
 	EXPECT_EQ(w0 + 1, msr_writes(self->fd, 0, FEAT_CTL));
 	EXPECT_EQ(1, msr_trace_lines("wrmsr", "msr=0x3a", "#GP"));
 }
@@ -144,19 +144,19 @@ TEST_F(msr, faulting_write_still_faults)
 /* A trap lives as long as its file; shared ones until the last owner. */
 TEST_F(msr, close_releases_and_sharing_keeps)
 {
-	int a = open(VMXMON_DEVICE, O_RDWR), b = open(VMXMON_DEVICE, O_RDWR);
+	int a = open(VMXSCOPE_DEVICE, O_RDWR), b = open(VMXSCOPE_DEVICE, O_RDWR);
 	unsigned long long v, r;
 
 	ASSERT_LE(0, a);
 	ASSERT_LE(0, b);
-	ASSERT_EQ(0, trap_msr(a, TSC_AUX, TSC_AUX, VMXMON_TRAP_READ));
-	ASSERT_EQ(0, trap_msr(b, TSC_AUX, TSC_AUX, VMXMON_TRAP_READ));
+	ASSERT_EQ(0, trap_msr(a, TSC_AUX, TSC_AUX, VMXSCOPE_TRAP_READ));
+	ASSERT_EQ(0, trap_msr(b, TSC_AUX, TSC_AUX, VMXSCOPE_TRAP_READ));
 	close(a);
 	r = msr_reads(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX)) TH_LOG("b still owns it");
 	close(b);
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX)) TH_LOG("both gone");
 }
 
@@ -172,9 +172,9 @@ TEST_F(msr, killed_owner_releases)
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (!pid) {
-		int fd = open(VMXMON_DEVICE, O_RDWR);
+		int fd = open(VMXSCOPE_DEVICE, O_RDWR);
 
-		if (fd < 0 || trap_msr(fd, TSC_AUX, TSC_AUX, VMXMON_TRAP_READ))
+		if (fd < 0 || trap_msr(fd, TSC_AUX, TSC_AUX, VMXSCOPE_TRAP_READ))
 			_exit(1);
 		write(pipefd[1], "x", 1);
 		pause();
@@ -182,30 +182,30 @@ TEST_F(msr, killed_owner_releases)
 	}
 	ASSERT_EQ(1, read(pipefd[0], &c, 1));
 	r = msr_reads(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
 	kill(pid, SIGKILL);
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
 }
 
 /* PERSIST traps outlive their file until cleared with PERSIST. */
 TEST_F(msr, persistent_trap_outlives_its_file)
 {
-	struct vmxmon_clear_traps c = { .flags = VMXMON_TRAP_PERSIST };
-	int a = open(VMXMON_DEVICE, O_RDWR);
+	struct vmxscope_clear_traps c = { .flags = VMXSCOPE_TRAP_PERSIST };
+	int a = open(VMXSCOPE_DEVICE, O_RDWR);
 	unsigned long long v, r;
 
 	ASSERT_LE(0, a);
 	ASSERT_EQ(0, trap_msr(a, TSC_AUX, TSC_AUX,
-			      VMXMON_TRAP_READ | VMXMON_TRAP_PERSIST));
+			      VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_PERSIST));
 	close(a);
 	r = msr_reads(self->fd, 0, TSC_AUX);
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_CLEAR_TRAPS, &c));
-	ASSERT_EQ(0, vmxmon_rdmsr_on(0, TSC_AUX, &v));
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_CLEAR_TRAPS, &c));
+	ASSERT_EQ(0, vmxscope_rdmsr_on(0, TSC_AUX, &v));
 	EXPECT_EQ(r + 1, msr_reads(self->fd, 0, TSC_AUX));
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NMIs under vmxmon (no NMI exiting: they go to Linux's handler in
+ * NMIs under vmxscope (no NMI exiting: they go to Linux's handler in
  * non-root mode, and through the host IDT, Linux's too, when they hit
- * vmxmon handling an exit).  While every CPU exits constantly (CPUID
+ * vmxscope handling an exit).  While every CPU exits constantly (CPUID
  * loops, a trapped MSR), rounds of NMI backtrace IPIs (sysrq-l; the
  * emulated CPU has no PMU for perf's NMIs) must each be answered by every
  * CPU, and the kernel must report nothing wrong.
@@ -11,7 +11,7 @@
 #include <sys/klog.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define ROUNDS	10
 #define LOG_SIZE	(1 << 20)
@@ -22,9 +22,9 @@ static void *spin_cpuid(void *arg)
 {
 	unsigned int regs[4];
 
-	vmxmon_pin((long)arg);
+	vmxscope_pin((long)arg);
 	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED))
-		vmxmon_cpuid(0, regs);
+		vmxscope_cpuid(0, regs);
 	return NULL;
 }
 
@@ -58,17 +58,17 @@ static int answers(const char *log, int cpu)
 TEST(nmi_backtraces_answered_by_every_cpu_while_exiting)
 {
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cpu, i, fd, len;
-	struct vmxmon_msr_trap t = { .first = 0xc0000103, .last = 0xc0000103,
-				     .flags = VMXMON_TRAP_READ };
+	struct vmxscope_msr_trap t = { .first = 0xc0000103, .last = 0xc0000103,
+				     .flags = VMXSCOPE_TRAP_READ };
 	pthread_t th[64];
 	char *log = malloc(LOG_SIZE);
 
 	ASSERT_NE(NULL, log);
 	ASSERT_LE(ncpus, 64);
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &t));
+	ASSERT_EQ(0, ioctl(fd, VMXSCOPE_TRAP_MSR, &t));
 	for (cpu = 0; cpu < ncpus; cpu++)
 		ASSERT_EQ(0, pthread_create(&th[cpu], NULL, spin_cpuid,
 					    (void *)(long)cpu));
@@ -98,7 +98,7 @@ TEST(nmi_backtraces_answered_by_every_cpu_while_exiting)
 	EXPECT_EQ(NULL, strstr(log, "double fault"));
 	EXPECT_EQ(NULL, strstr(log, "Uhhuh. NMI received for unknown reason"));
 	/* Still every CPU in non-root mode. */
-	EXPECT_EQ(ncpus, vmxmon_cpus_virtualized());
+	EXPECT_EQ(ncpus, vmxscope_cpus_virtualized());
 	free(log);
 }
 

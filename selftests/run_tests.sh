@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Runs every vmxmon selftest program (or those matching one of the
+# Runs every vmxscope selftest program (or those matching one of the
 # comma-separated globs in $1), each under a
 # time limit, as nested TAP, and ends with "N passed, N failed, N skipped"
 # counted over the individual test cases.
 cd "$(dirname "$0")" || exit 1
 filter=${1:-*}
-limit=${VMXMON_TEST_TIMEOUT:-600}
+limit=${VMXSCOPE_TEST_TIMEOUT:-600}
 tests=
 for t in @TESTS@; do
 	for f in $(echo "$filter" | tr ',' ' '); do
@@ -20,7 +20,7 @@ echo "1..$#"
 n=0 pass=0 fail=0 skip=0
 for t in $tests; do
 	n=$((n + 1))
-	echo "# selftests: vmxmon: $t"
+	echo "# selftests: vmxscope: $t"
 	timeout -s KILL "$limit" "./$t" >/tmp/ksft.out 2>&1
 	rc=$?
 	sed 's/^/# /' /tmp/ksft.out
@@ -35,13 +35,13 @@ for t in $tests; do
 	[ $rc -ne 0 ] && [ $f -eq 0 ] && [ $rc -ne 4 ] && f=1
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	if [ $rc -eq 137 ]; then
-		echo "not ok $n selftests: vmxmon: $t # TIMEOUT ${limit}s"
+		echo "not ok $n selftests: vmxscope: $t # TIMEOUT ${limit}s"
 	elif [ $f -ne 0 ]; then
-		echo "not ok $n selftests: vmxmon: $t # exit=$rc"
+		echo "not ok $n selftests: vmxscope: $t # exit=$rc"
 	elif [ $rc -eq 4 ]; then
-		echo "ok $n selftests: vmxmon: $t # SKIP"
+		echo "ok $n selftests: vmxscope: $t # SKIP"
 	else
-		echo "ok $n selftests: vmxmon: $t"
+		echo "ok $n selftests: vmxscope: $t"
 	fi
 done
 echo "$pass passed, $fail failed, $skip skipped"

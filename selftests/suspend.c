@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Suspend and resume under vmxmon, through /sys/power/pm_test at the
+ * Suspend and resume under vmxscope, through /sys/power/pm_test at the
  * "core" level: the other CPUs go offline, syscore ops run on the last
  * one, everything comes back without firmware.  Afterwards every CPU is
  * virtualized again with the same traps.
  */
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define TSC_AUX	0xc0000103
 
@@ -58,28 +58,28 @@ static unsigned long long msr_reads_after_one(int fd, int cpu)
 		pread(m, &v, 8, TSC_AUX);
 		close(m);
 	}
-	vmxmon_trap_count(fd, cpu, VMXMON_KIND_MSR, TSC_AUX, &r, &w);
+	vmxscope_trap_count(fd, cpu, VMXSCOPE_KIND_MSR, TSC_AUX, &r, &w);
 	return r;
 }
 
 TEST(suspend_resume_keeps_every_cpu_virtualized)
 {
-	struct vmxmon_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
-				     .flags = VMXMON_TRAP_READ };
+	struct vmxscope_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
+				     .flags = VMXSCOPE_TRAP_READ };
 	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cpu, fd;
 	unsigned long long before[64], c0[64], c1[64];
-	struct vmxmon_info info;
+	struct vmxscope_info info;
 	unsigned int regs[4];
 	long ok;
 
 	if (access("/sys/power/pm_test", W_OK) || !has_state("mem"))
 		SKIP(return, "no pm_test or no suspend-to-RAM in this kernel/machine");
 	ASSERT_LE(ncpus, 64);
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	ASSERT_EQ(0, vmxmon_load_kmod("arch/x86/kernel/msr.ko"));
-	fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_load_kmod("arch/x86/kernel/msr.ko"));
+	fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, ioctl(fd, VMXMON_TRAP_MSR, &t));
+	ASSERT_EQ(0, ioctl(fd, VMXSCOPE_TRAP_MSR, &t));
 	for (cpu = 0; cpu < ncpus; cpu++)
 		before[cpu] = msr_reads_after_one(fd, cpu);
 
@@ -91,17 +91,17 @@ TEST(suspend_resume_keeps_every_cpu_virtualized)
 	/* The kernel went through suspend and resume. */
 	EXPECT_EQ(ok + 1, read_long("/sys/power/suspend_stats/success"));
 
-	ASSERT_EQ(0, ioctl(fd, VMXMON_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl(fd, VMXSCOPE_GET_INFO, &info));
 	EXPECT_EQ(ncpus, info.nr_cpus_virt);
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		/* The trap still holds there... */
 		EXPECT_EQ(before[cpu] + 1, msr_reads_after_one(fd, cpu))
 			TH_LOG("cpu %d", cpu);
 		/* ...and the CPU runs in VMX non-root mode. */
-		ASSERT_EQ(0, vmxmon_pin(cpu));
-		ASSERT_EQ(0, vmxmon_exit_counts("CPUID", c0, ncpus));
-		vmxmon_cpuid(0, regs);
-		ASSERT_EQ(0, vmxmon_exit_counts("CPUID", c1, ncpus));
+		ASSERT_EQ(0, vmxscope_pin(cpu));
+		ASSERT_EQ(0, vmxscope_exit_counts("CPUID", c0, ncpus));
+		vmxscope_cpuid(0, regs);
+		ASSERT_EQ(0, vmxscope_exit_counts("CPUID", c1, ncpus));
 		EXPECT_EQ(c0[cpu] + 1, c1[cpu]) TH_LOG("cpu %d", cpu);
 	}
 	close(fd);

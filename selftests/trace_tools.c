@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon's trace events work with the usual front ends: perf counts them
+ * vmxscope's trace events work with the usual front ends: perf counts them
  * and trace-cmd records and decodes them (both parse the events' tracefs
  * format, names of exit reasons included).  The events come from trapped
  * RDMSRs this program makes itself through /dev/cpu/0/msr.
@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 #define TSC_AUX	0xc0000103
 #define N	25
@@ -69,14 +69,14 @@ FIXTURE(tools) {
 
 FIXTURE_SETUP(tools)
 {
-	struct vmxmon_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
-				     .flags = VMXMON_TRAP_READ };
+	struct vmxscope_msr_trap t = { .first = TSC_AUX, .last = TSC_AUX,
+				     .flags = VMXSCOPE_TRAP_READ };
 
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	ASSERT_EQ(0, vmxmon_load_kmod("arch/x86/kernel/msr.ko"));
-	self->fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_load_kmod("arch/x86/kernel/msr.ko"));
+	self->fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_TRAP_MSR, &t));
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_TRAP_MSR, &t));
 	self->out = malloc(1 << 20);
 	ASSERT_NE(NULL, self->out);
 }
@@ -95,9 +95,9 @@ TEST_F(tools, perf_stat_counts_msr_events)
 	if (access("/usr/bin/perf", X_OK))
 		SKIP(return, "perf is not in this guest");
 	snprintf(cmd, sizeof(cmd),
-		 "perf stat -x, -e vmxmon:vmxmon_msr -a -- %s reads 2>&1", self_exe);
+		 "perf stat -x, -e vmxscope:vmxscope_msr -a -- %s reads 2>&1", self_exe);
 	ASSERT_EQ(0, run(cmd, self->out, 1 << 20)) TH_LOG("%s", self->out);
-	line = strstr(self->out, "vmxmon:vmxmon_msr");
+	line = strstr(self->out, "vmxscope:vmxscope_msr");
 	ASSERT_NE(NULL, line) TH_LOG("%s", self->out);
 	while (line > self->out && line[-1] != '\n')
 		line--;
@@ -112,12 +112,12 @@ TEST_F(tools, trace_cmd_records_and_decodes)
 	if (access("/usr/bin/trace-cmd", X_OK))
 		SKIP(return, "trace-cmd is not in this guest");
 	snprintf(cmd, sizeof(cmd),
-		 "cd /tmp && trace-cmd record -q -e vmxmon:vmxmon_msr -e vmxmon:vmxmon_exit %s reads >/dev/null 2>&1 && trace-cmd report 2>&1",
+		 "cd /tmp && trace-cmd record -q -e vmxscope:vmxscope_msr -e vmxscope:vmxscope_exit %s reads >/dev/null 2>&1 && trace-cmd report 2>&1",
 		 self_exe);
 	ASSERT_EQ(0, run(cmd, self->out, 1 << 20)) TH_LOG("%s", self->out);
-	EXPECT_EQ(N, count_lines_with(self->out, "vmxmon_msr:", "msr=0xc0000103"));
+	EXPECT_EQ(N, count_lines_with(self->out, "vmxscope_msr:", "msr=0xc0000103"));
 	/* The exit event's reason is decoded by name from its format. */
-	EXPECT_LE(N, count_lines_with(self->out, "vmxmon_exit:", "reason=MSR_READ"));
+	EXPECT_LE(N, count_lines_with(self->out, "vmxscope_exit:", "reason=MSR_READ"));
 }
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMXMON_GET_VMCS, VMXMON_GET_CONTROLS and VMXMON_GET_LATENCY: what the
+ * VMXSCOPE_GET_VMCS, VMXSCOPE_GET_CONTROLS and VMXSCOPE_GET_LATENCY: what the
  * dump says is checked against what the test itself did or can see from
  * the guest (a trap it set, CPUIDs it ran, the CPU it asked for), never
  * against what the module prints about itself.
@@ -8,9 +8,9 @@
 #include <stdint.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
-#include <linux/vmxmon_vmcs.h>
+#include <linux/vmxscope_vmcs.h>
 
 #define MAX_FIELDS	512
 #define NR_CPUS_MAX	64
@@ -18,7 +18,7 @@
 
 /* The encodings this test reads, from the one table. */
 #define ENC(name, enc, area)	F_##name = enc,
-enum { VMXMON_VMCS_FIELDS(ENC) };
+enum { VMXSCOPE_VMCS_FIELDS(ENC) };
 #define ENC_LIST(name, enc, area)	enc,
 
 #define EXIT_VMCALL	18
@@ -26,17 +26,17 @@ enum { VMXMON_VMCS_FIELDS(ENC) };
 #define EFER_LMA	(1ULL << 10)
 
 struct dump {
-	struct vmxmon_vmcs_field f[MAX_FIELDS];
+	struct vmxscope_vmcs_field f[MAX_FIELDS];
 	unsigned int nr;
 };
 
 static int get_vmcs(int fd, int cpu, struct dump *d)
 {
-	struct vmxmon_vmcs_dump req = {
+	struct vmxscope_vmcs_dump req = {
 		.cpu = cpu, .capacity = MAX_FIELDS, .fields = (uintptr_t)d->f,
 	};
 
-	if (ioctl(fd, VMXMON_GET_VMCS, &req))
+	if (ioctl(fd, VMXSCOPE_GET_VMCS, &req))
 		return -errno;
 	d->nr = req.nr;
 	return 0;
@@ -50,7 +50,7 @@ static int field(const struct dump *d, unsigned int enc, unsigned long long *v)
 	for (i = 0; i < d->nr && i < MAX_FIELDS; i++) {
 		if (d->f[i].encoding != enc)
 			continue;
-		if (d->f[i].flags & VMXMON_VMCS_UNSUPPORTED)
+		if (d->f[i].flags & VMXSCOPE_VMCS_UNSUPPORTED)
 			return -EOPNOTSUPP;
 		*v = d->f[i].value;
 		return 0;
@@ -84,16 +84,16 @@ static int dump_all(int fd, struct dump *d, bool *have)
 
 static uint32_t cpuid_exits(int fd, int cpu)
 {
-	static struct vmxmon_latency l;
+	static struct vmxscope_latency l;
 	uint32_t total = 0;
 	unsigned int b;
 
 	memset(&l, 0, sizeof(l));
 	l.cpu = cpu;
-	if (ioctl(fd, VMXMON_GET_LATENCY, &l))
+	if (ioctl(fd, VMXSCOPE_GET_LATENCY, &l))
 		return 0;
-	for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++)
-		total += l.hist[VMXMON_EXIT_CPUID][b];
+	for (b = 0; b < VMXSCOPE_LATENCY_BUCKETS; b++)
+		total += l.hist[VMXSCOPE_EXIT_CPUID][b];
 	return total;
 }
 
@@ -106,8 +106,8 @@ FIXTURE(vmcs) {
 
 FIXTURE_SETUP(vmcs)
 {
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
-	self->fd = open(VMXMON_DEVICE, O_RDWR);
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
+	self->fd = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd);
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 	ASSERT_GE(NR_CPUS_MAX, self->ncpus);
@@ -127,16 +127,16 @@ FIXTURE_TEARDOWN(vmcs)
  */
 TEST_F(vmcs, whole_table_at_the_dump_vmcall)
 {
-	static const unsigned int table[] = { VMXMON_VMCS_FIELDS(ENC_LIST) };
+	static const unsigned int table[] = { VMXSCOPE_VMCS_FIELDS(ENC_LIST) };
 	struct dump *d = &self->d[0];
 	unsigned int i;
 
-	ASSERT_EQ(0, vmxmon_pin(0));
+	ASSERT_EQ(0, vmxscope_pin(0));
 	ASSERT_EQ(0, get_vmcs(self->fd, 0, d));
-	ASSERT_EQ(VMXMON_NR_VMCS_FIELDS, d->nr);
+	ASSERT_EQ(VMXSCOPE_NR_VMCS_FIELDS, d->nr);
 	for (i = 0; i < d->nr; i++) {
 		EXPECT_EQ(table[i], d->f[i].encoding);
-		if (d->f[i].flags & VMXMON_VMCS_UNSUPPORTED)
+		if (d->f[i].flags & VMXSCOPE_VMCS_UNSUPPORTED)
 			EXPECT_EQ(0, d->f[i].value);
 	}
 	EXPECT_EQ(EXIT_VMCALL, must_field(_metadata, d, F_VM_EXIT_REASON));
@@ -149,17 +149,17 @@ TEST_F(vmcs, whole_table_at_the_dump_vmcall)
 /* A #BP trap is in every CPU's exception bitmap, and gone after untrap. */
 TEST_F(vmcs, bp_trap_in_every_exception_bitmap)
 {
-	struct vmxmon_exc_trap t = { .vector = 3 };
+	struct vmxscope_exc_trap t = { .vector = 3 };
 	int cpu;
 
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_TRAP_EXC, &t));
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_TRAP_EXC, &t));
 	ASSERT_EQ(self->ncpus, dump_all(self->fd, self->d, self->have));
 	for (cpu = 0; cpu < NR_CPUS_MAX; cpu++)
 		if (self->have[cpu])
 			EXPECT_TRUE(must_field(_metadata, &self->d[cpu],
 					       F_EXCEPTION_BITMAP) & (1 << 3))
 				TH_LOG("CPU %d", cpu);
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_UNTRAP_EXC, &t));
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_UNTRAP_EXC, &t));
 	ASSERT_EQ(self->ncpus, dump_all(self->fd, self->d, self->have));
 	for (cpu = 0; cpu < NR_CPUS_MAX; cpu++)
 		if (self->have[cpu])
@@ -212,44 +212,44 @@ TEST_F(vmcs, bitmaps_and_vpid_per_cpu)
 	}
 }
 
-/* Every VMCS holds what VMXMON_GET_CONTROLS says, required bits included. */
+/* Every VMCS holds what VMXSCOPE_GET_CONTROLS says, required bits included. */
 TEST_F(vmcs, controls_as_reported)
 {
-	static const unsigned int enc[VMXMON_NR_CTLS] = {
-		[VMXMON_CTL_PIN] = F_PIN_BASED_VM_EXEC_CONTROL,
-		[VMXMON_CTL_PROC] = F_CPU_BASED_VM_EXEC_CONTROL,
-		[VMXMON_CTL_PROC2] = F_SECONDARY_VM_EXEC_CONTROL,
-		[VMXMON_CTL_EXIT] = F_VM_EXIT_CONTROLS,
-		[VMXMON_CTL_ENTRY] = F_VM_ENTRY_CONTROLS,
+	static const unsigned int enc[VMXSCOPE_NR_CTLS] = {
+		[VMXSCOPE_CTL_PIN] = F_PIN_BASED_VM_EXEC_CONTROL,
+		[VMXSCOPE_CTL_PROC] = F_CPU_BASED_VM_EXEC_CONTROL,
+		[VMXSCOPE_CTL_PROC2] = F_SECONDARY_VM_EXEC_CONTROL,
+		[VMXSCOPE_CTL_EXIT] = F_VM_EXIT_CONTROLS,
+		[VMXSCOPE_CTL_ENTRY] = F_VM_ENTRY_CONTROLS,
 	};
-	struct vmxmon_controls c;
+	struct vmxscope_controls c;
 	int cpu, i;
 
 	memset(&c, 0xff, sizeof(c));
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_GET_CONTROLS, &c));
-	ASSERT_EQ(VMXMON_NR_CTLS, c.nr);
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_GET_CONTROLS, &c));
+	ASSERT_EQ(VMXSCOPE_NR_CTLS, c.nr);
 	EXPECT_EQ(0, c.reserved0);
-	for (i = VMXMON_NR_CTLS; i < 8; i++)
+	for (i = VMXSCOPE_NR_CTLS; i < 8; i++)
 		EXPECT_EQ(0, c.value[i] | c.required[i] | c.optional[i]);
 	ASSERT_EQ(self->ncpus, dump_all(self->fd, self->d, self->have));
 	for (cpu = 0; cpu < NR_CPUS_MAX; cpu++) {
 		if (!self->have[cpu])
 			continue;
-		for (i = 0; i < VMXMON_NR_CTLS; i++) {
+		for (i = 0; i < VMXSCOPE_NR_CTLS; i++) {
 			unsigned long long v = must_field(_metadata,
 							  &self->d[cpu], enc[i]);
 
 			EXPECT_EQ(c.required[i], v & c.required[i])
 				TH_LOG("CPU %d controls %d", cpu, i);
 			/* Primary controls may change at run time. */
-			if (i != VMXMON_CTL_PROC)
+			if (i != VMXSCOPE_CTL_PROC)
 				EXPECT_EQ(c.value[i], v)
 					TH_LOG("CPU %d controls %d", cpu, i);
 		}
 	}
-	/* EPT and VPID: vmxmon's design needs both (caps.c). */
-	EXPECT_TRUE(c.required[VMXMON_CTL_PROC2] & (1 << 1));
-	EXPECT_TRUE(c.required[VMXMON_CTL_PROC2] & (1 << 5));
+	/* EPT and VPID: vmxscope's design needs both (caps.c). */
+	EXPECT_TRUE(c.required[VMXSCOPE_CTL_PROC2] & (1 << 1));
+	EXPECT_TRUE(c.required[VMXSCOPE_CTL_PROC2] & (1 << 5));
 }
 
 /* N CPUIDs pinned to a CPU add at least N to its CPUID histogram. */
@@ -261,12 +261,12 @@ TEST_F(vmcs, cpuid_latency_counted_per_cpu)
 	for (cpu = 0; cpu < NR_CPUS_MAX && done < self->ncpus; cpu++) {
 		uint32_t before;
 
-		if (vmxmon_pin(cpu))
+		if (vmxscope_pin(cpu))
 			continue;
 		done++;
 		before = cpuid_exits(self->fd, cpu);
 		for (i = 0; i < N_CPUID; i++)
-			vmxmon_cpuid(0, regs);
+			vmxscope_cpuid(0, regs);
 		EXPECT_LE(N_CPUID, (uint32_t)(cpuid_exits(self->fd, cpu) - before))
 			TH_LOG("CPU %d", cpu);
 	}
@@ -276,17 +276,17 @@ TEST_F(vmcs, cpuid_latency_counted_per_cpu)
 /* Reserved fields, CPU numbers and short buffers (ioctl-abi.rst). */
 TEST_F(vmcs, abi_checks)
 {
-	static struct vmxmon_latency l;
-	struct vmxmon_vmcs_field two[2];
-	struct vmxmon_vmcs_dump req;
+	static struct vmxscope_latency l;
+	struct vmxscope_vmcs_field two[2];
+	struct vmxscope_vmcs_dump req;
 
 	memset(&req, 0, sizeof(req));
 	req.reserved[1] = 1;
-	EXPECT_EQ(-1, ioctl(self->fd, VMXMON_GET_VMCS, &req));
+	EXPECT_EQ(-1, ioctl(self->fd, VMXSCOPE_GET_VMCS, &req));
 	EXPECT_EQ(EINVAL, errno);
 	memset(&req, 0, sizeof(req));
 	req.cpu = 1 << 20;
-	EXPECT_EQ(-1, ioctl(self->fd, VMXMON_GET_VMCS, &req));
+	EXPECT_EQ(-1, ioctl(self->fd, VMXSCOPE_GET_VMCS, &req));
 	EXPECT_EQ(EINVAL, errno);
 
 	/* Room for one: one written, all counted. */
@@ -294,18 +294,18 @@ TEST_F(vmcs, abi_checks)
 	memset(&req, 0, sizeof(req));
 	req.capacity = 1;
 	req.fields = (uintptr_t)two;
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_GET_VMCS, &req));
-	EXPECT_EQ(VMXMON_NR_VMCS_FIELDS, req.nr);
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_GET_VMCS, &req));
+	EXPECT_EQ(VMXSCOPE_NR_VMCS_FIELDS, req.nr);
 	EXPECT_EQ(F_GUEST_ES_SELECTOR, two[0].encoding);
 	EXPECT_EQ(0xabababab, two[1].encoding);
 
 	memset(&l, 0, sizeof(l));
 	l.reserved[3] = 1;
-	EXPECT_EQ(-1, ioctl(self->fd, VMXMON_GET_LATENCY, &l));
+	EXPECT_EQ(-1, ioctl(self->fd, VMXSCOPE_GET_LATENCY, &l));
 	EXPECT_EQ(EINVAL, errno);
 	memset(&l, 0, sizeof(l));
-	ASSERT_EQ(0, ioctl(self->fd, VMXMON_GET_LATENCY, &l));
-	EXPECT_EQ(VMXMON_LATENCY_BUCKETS, l.nr_buckets);
+	ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_GET_LATENCY, &l));
+	EXPECT_EQ(VMXSCOPE_LATENCY_BUCKETS, l.nr_buckets);
 	EXPECT_LT(0, l.tsc_khz);
 }
 

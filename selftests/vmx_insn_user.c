@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VMX instructions from ring 3 exit to vmxmon in non-root mode (SDM
+ * VMX instructions from ring 3 exit to vmxscope in non-root mode (SDM
  * 26.1.2) and must look as they do without VMX: #UD, i.e. SIGILL with
- * ILL_ILLOPN at the instruction.  vmxmon's own leave VMCALL needs ring 0
+ * ILL_ILLOPN at the instruction.  vmxscope's own leave VMCALL needs ring 0
  * and a key, so a user VMCALL carrying its magic changes nothing either.
  */
 #include <setjmp.h>
 #include <signal.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 /* Each stub: set up, then at insn_<name> the one instruction under test. */
 #define USER_INSN(name, setup, insn)				\
@@ -19,7 +19,7 @@
 	    "ret\n"						\
 	    ".popsection")
 
-USER_INSN(do_vmcall, "movabs $0x766d786d6f6e0001, %rax\n\txor %edx, %edx", "vmcall");
+USER_INSN(do_vmcall, "movabs $0x766d7873636f0001, %rax\n\txor %edx, %edx", "vmcall");
 USER_INSN(do_vmxon, "nop", "vmxon (%rsp)");
 USER_INSN(do_vmread, "xor %eax, %eax", "vmread %rax, %rcx");
 /* The address of a symbol of the asm above, without a C declaration. */
@@ -48,7 +48,7 @@ static unsigned long long count_on(int cpu, const char *reason)
 {
 	unsigned long long c[64] = { 0 };
 
-	vmxmon_exit_counts(reason, c, cpu + 1);
+	vmxscope_exit_counts(reason, c, cpu + 1);
 	return c[cpu];
 }
 
@@ -60,11 +60,11 @@ FIXTURE_SETUP(user)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigill, .sa_flags = SA_SIGINFO };
 
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
 	ASSERT_EQ(0, sigaction(SIGILL, &sa, NULL));
 	self->cpu = sysconf(_SC_NPROCESSORS_ONLN) - 1;
 	ASSERT_LT(self->cpu, 64);
-	ASSERT_EQ(0, vmxmon_pin(self->cpu));
+	ASSERT_EQ(0, vmxscope_pin(self->cpu));
 }
 
 FIXTURE_TEARDOWN(user)
@@ -81,7 +81,7 @@ static void expect_sigill(struct __test_metadata *_metadata, int cpu,
 	EXPECT_EQ(SIGILL, last.si_signo);
 	EXPECT_EQ(ILL_ILLOPN, last.si_code) TH_LOG("%s", reason);
 	EXPECT_EQ(insn, last.si_addr) TH_LOG("%s", reason);
-	/* The #UD came from vmxmon: the instruction exited on this CPU. */
+	/* The #UD came from vmxscope: the instruction exited on this CPU. */
 	EXPECT_EQ(before + 1, count_on(cpu, reason)) TH_LOG("%s", reason);
 }
 
@@ -103,16 +103,16 @@ TEST_F(user, vmread_is_sigill)
 		      ASM_SYM(do_vmread), ASM_SYM(insn_do_vmread));
 }
 
-/* After all of them vmxmon is loaded and this CPU still in non-root mode. */
+/* After all of them vmxscope is loaded and this CPU still in non-root mode. */
 TEST_F(user, still_virtualized_afterwards)
 {
 	unsigned long long before;
 	unsigned int regs[4];
 
 	ASSERT_TRUE(raises_sigill(ASM_SYM(do_vmcall)));
-	EXPECT_TRUE(vmxmon_loaded());
+	EXPECT_TRUE(vmxscope_loaded());
 	before = count_on(self->cpu, "CPUID");
-	vmxmon_cpuid(0, regs);
+	vmxscope_cpuid(0, regs);
 	EXPECT_EQ(before + 1, count_on(self->cpu, "CPUID"));
 }
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A busy kernel runs unchanged as vmxmon's guest: fork/exec, signals,
+ * A busy kernel runs unchanged as vmxscope's guest: fork/exec, signals,
  * file I/O, page faults and timers on every CPU, each checked for the
  * result it must give.
  */
@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "kselftest_harness.h"
-#include "vmxmon_test.h"
+#include "vmxscope_test.h"
 
 FIXTURE(busy) {
 	int ncpus;
@@ -21,7 +21,7 @@ FIXTURE(busy) {
 
 FIXTURE_SETUP(busy)
 {
-	ASSERT_EQ(0, vmxmon_ensure_loaded());
+	ASSERT_EQ(0, vmxscope_ensure_loaded());
 	self->ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 }
 
@@ -40,7 +40,7 @@ static void on_each_cpu_child(struct __test_metadata *_metadata, int ncpus,
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (!pid)
-			_exit(vmxmon_pin(cpu) ? 99 : fn());
+			_exit(vmxscope_pin(cpu) ? 99 : fn());
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		ASSERT_TRUE(WIFEXITED(status));
 		EXPECT_EQ(0, WEXITSTATUS(status)) TH_LOG("cpu %d", cpu);
@@ -173,13 +173,13 @@ TEST_F(busy, timers)
 	on_each_cpu_child(_metadata, self->ncpus, timers);
 }
 
-/* All of it at once on every CPU, then vmxmon is still there on all. */
+/* All of it at once on every CPU, then vmxscope is still there on all. */
 TEST_F(busy, everything_at_once)
 {
 	int (*const fns[])(void) = { fork_exec, signals, file_io, page_faults,
 				     timers };
 	int cpu, status, i, n = 0;
-	struct vmxmon_info info;
+	struct vmxscope_info info;
 	pid_t pid;
 
 	for (cpu = 0; cpu < self->ncpus; cpu++) {
@@ -187,7 +187,7 @@ TEST_F(busy, everything_at_once)
 			pid = fork();
 			ASSERT_LE(0, pid);
 			if (!pid)
-				_exit(vmxmon_pin(cpu) ? 99 : fns[i]());
+				_exit(vmxscope_pin(cpu) ? 99 : fns[i]());
 			n++;
 		}
 	}
@@ -195,9 +195,9 @@ TEST_F(busy, everything_at_once)
 		ASSERT_LT(0, wait(&status));
 		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	i = open(VMXMON_DEVICE, O_RDWR);
+	i = open(VMXSCOPE_DEVICE, O_RDWR);
 	ASSERT_LE(0, i);
-	ASSERT_EQ(0, ioctl(i, VMXMON_GET_INFO, &info));
+	ASSERT_EQ(0, ioctl(i, VMXSCOPE_GET_INFO, &info));
 	close(i);
 	EXPECT_EQ(self->ncpus, info.nr_cpus_virt);
 }

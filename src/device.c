@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/vmxmon: the control plane.  The ABI is include/uapi/linux/vmxmon.h,
+ * /dev/vmxscope: the control plane.  The ABI is include/uapi/linux/vmxscope.h,
  * documented in Documentation/ioctl-abi.rst.  Each open file owns the
  * traps it sets (src/traps.c).
  */
@@ -15,23 +15,23 @@
 
 #include <asm/tsc.h>
 
-#include <uapi/linux/vmxmon.h>
-#include <uapi/linux/vmxmon_vmcs.h>
-#include <vmxmon/traps.h>
-#include <vmxmon/vmxmon.h>
+#include <uapi/linux/vmxscope.h>
+#include <uapi/linux/vmxscope_vmcs.h>
+#include <vmxscope/traps.h>
+#include <vmxscope/vmxscope.h>
 
 #define TRAP_STATS_MAX	256	/* a CPU counts at most this many kinds/ids */
 
 static long get_info(void __user *uarg)
 {
-	struct vmxmon_info info = {
-		.abi_version = VMXMON_ABI_VERSION,
+	struct vmxscope_info info = {
+		.abi_version = VMXSCOPE_ABI_VERSION,
 		.nr_cpus_online = num_online_cpus(),
-		.nr_cpus_virt = vmxmon_nr_cpus_virt(),
-		.nr_exit_reasons = VMXMON_NR_EXIT_REASONS,
-		.caps = VMXMON_CAP_HYPERVISOR | VMXMON_CAP_MSR_TRAPS |
-			VMXMON_CAP_IO_TRAPS | VMXMON_CAP_EXC_TRAPS |
-			VMXMON_CAP_PERSIST,
+		.nr_cpus_virt = vmxscope_nr_cpus_virt(),
+		.nr_exit_reasons = VMXSCOPE_NR_EXIT_REASONS,
+		.caps = VMXSCOPE_CAP_HYPERVISOR | VMXSCOPE_CAP_MSR_TRAPS |
+			VMXSCOPE_CAP_IO_TRAPS | VMXSCOPE_CAP_EXC_TRAPS |
+			VMXSCOPE_CAP_PERSIST,
 	};
 
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
@@ -44,7 +44,7 @@ static bool zero(const void *p, size_t len)
 
 static long get_exit_stats(void __user *uarg)
 {
-	struct vmxmon_exit_stats *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	struct vmxscope_exit_stats *s = kzalloc(sizeof(*s), GFP_KERNEL);
 	long ret;
 
 	if (!s)
@@ -56,7 +56,7 @@ static long get_exit_stats(void __user *uarg)
 	if (s->reserved0 || !zero(s->reserved, sizeof(s->reserved)) ||
 	    s->cpu >= nr_cpu_ids)
 		goto out;
-	ret = vmxmon_read_exit_counts(s->cpu, s->exits);
+	ret = vmxscope_read_exit_counts(s->cpu, s->exits);
 	if (!ret && copy_to_user(uarg, s, sizeof(*s)))
 		ret = -EFAULT;
 out:
@@ -66,8 +66,8 @@ out:
 
 static long get_trap_stats(void __user *uarg)
 {
-	struct vmxmon_trap_count *buf;
-	struct vmxmon_trap_stats s;
+	struct vmxscope_trap_count *buf;
+	struct vmxscope_trap_stats s;
 	unsigned int n;
 	long ret;
 
@@ -80,7 +80,7 @@ static long get_trap_stats(void __user *uarg)
 	buf = kcalloc(TRAP_STATS_MAX, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = vmxmon_read_trap_counts(s.cpu, buf, TRAP_STATS_MAX, &s.nr,
+	ret = vmxscope_read_trap_counts(s.cpu, buf, TRAP_STATS_MAX, &s.nr,
 				      &s.dropped);
 	if (!ret && n && copy_to_user(u64_to_user_ptr(s.counts), buf,
 				      min(n, s.nr) * sizeof(*buf)))
@@ -93,7 +93,7 @@ static long get_trap_stats(void __user *uarg)
 
 static long get_latency(void __user *uarg)
 {
-	struct vmxmon_latency *l = kzalloc(sizeof(*l), GFP_KERNEL);
+	struct vmxscope_latency *l = kzalloc(sizeof(*l), GFP_KERNEL);
 	long ret;
 
 	if (!l)
@@ -105,8 +105,8 @@ static long get_latency(void __user *uarg)
 	if (l->nr_buckets || l->tsc_khz ||
 	    !zero(l->reserved, sizeof(l->reserved)) || l->cpu >= nr_cpu_ids)
 		goto out;
-	ret = vmxmon_read_latency(l->cpu, &l->hist[0][0]);
-	l->nr_buckets = VMXMON_LATENCY_BUCKETS;
+	ret = vmxscope_read_latency(l->cpu, &l->hist[0][0]);
+	l->nr_buckets = VMXSCOPE_LATENCY_BUCKETS;
 	l->tsc_khz = tsc_khz;
 	if (!ret && copy_to_user(uarg, l, sizeof(*l)))
 		ret = -EFAULT;
@@ -117,17 +117,17 @@ out:
 
 static long get_controls(void __user *uarg)
 {
-	struct vmxmon_controls c = { };
+	struct vmxscope_controls c = { };
 
-	vmxmon_get_controls(&c);
+	vmxscope_get_controls(&c);
 	return copy_to_user(uarg, &c, sizeof(c)) ? -EFAULT : 0;
 }
 
 /* Root mode writes the dump: a buffer from the direct map (kmalloc). */
 static long get_vmcs(void __user *uarg)
 {
-	struct vmxmon_vmcs_field *buf;
-	struct vmxmon_vmcs_dump d;
+	struct vmxscope_vmcs_field *buf;
+	struct vmxscope_vmcs_dump d;
 	long ret;
 
 	if (copy_from_user(&d, uarg, sizeof(d)))
@@ -135,11 +135,11 @@ static long get_vmcs(void __user *uarg)
 	if (d.nr || d.reserved0 || !zero(d.reserved, sizeof(d.reserved)) ||
 	    d.cpu >= nr_cpu_ids)
 		return -EINVAL;
-	buf = kcalloc(VMXMON_NR_VMCS_FIELDS, sizeof(*buf), GFP_KERNEL);
+	buf = kcalloc(VMXSCOPE_NR_VMCS_FIELDS, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = vmxmon_read_vmcs(d.cpu, buf);
-	d.nr = VMXMON_NR_VMCS_FIELDS;
+	ret = vmxscope_read_vmcs(d.cpu, buf);
+	d.nr = VMXSCOPE_NR_VMCS_FIELDS;
 	if (!ret && d.capacity &&
 	    copy_to_user(u64_to_user_ptr(d.fields), buf,
 			 min_t(u32, d.capacity, d.nr) * sizeof(*buf)))
@@ -150,69 +150,69 @@ static long get_vmcs(void __user *uarg)
 	return ret;
 }
 
-static long vmxmon_ioctl(struct file *file, unsigned int cmd,
+static long vmxscope_ioctl(struct file *file, unsigned int cmd,
 			 unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
-	case VMXMON_GET_INFO:
+	case VMXSCOPE_GET_INFO:
 		return get_info(uarg);
-	case VMXMON_GET_EXIT_STATS:
+	case VMXSCOPE_GET_EXIT_STATS:
 		return get_exit_stats(uarg);
-	case VMXMON_GET_TRAP_STATS:
+	case VMXSCOPE_GET_TRAP_STATS:
 		return get_trap_stats(uarg);
-	case VMXMON_GET_LATENCY:
+	case VMXSCOPE_GET_LATENCY:
 		return get_latency(uarg);
-	case VMXMON_GET_CONTROLS:
+	case VMXSCOPE_GET_CONTROLS:
 		return get_controls(uarg);
-	case VMXMON_GET_VMCS:
+	case VMXSCOPE_GET_VMCS:
 		return get_vmcs(uarg);
 	default:
-		return vmxmon_traps_ioctl(file->private_data, cmd, uarg);
+		return vmxscope_traps_ioctl(file->private_data, cmd, uarg);
 	}
 }
 
-static int vmxmon_open(struct inode *inode, struct file *file)
+static int vmxscope_open(struct inode *inode, struct file *file)
 {
-	struct vmxmon_owner *o = kzalloc(sizeof(*o), GFP_KERNEL);
+	struct vmxscope_owner *o = kzalloc(sizeof(*o), GFP_KERNEL);
 
 	if (!o)
 		return -ENOMEM;
-	vmxmon_owner_init(o);
+	vmxscope_owner_init(o);
 	file->private_data = o;
 	return 0;
 }
 
-static int vmxmon_release(struct inode *inode, struct file *file)
+static int vmxscope_release(struct inode *inode, struct file *file)
 {
-	vmxmon_owner_release(file->private_data);
+	vmxscope_owner_release(file->private_data);
 	kfree(file->private_data);
 	return 0;
 }
 
-static const struct file_operations vmxmon_fops = {
+static const struct file_operations vmxscope_fops = {
 	.owner		= THIS_MODULE,
-	.open		= vmxmon_open,
-	.release	= vmxmon_release,
-	.unlocked_ioctl	= vmxmon_ioctl,
+	.open		= vmxscope_open,
+	.release	= vmxscope_release,
+	.unlocked_ioctl	= vmxscope_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.llseek		= noop_llseek,
 };
 
-static struct miscdevice vmxmon_misc = {
+static struct miscdevice vmxscope_misc = {
 	.minor	= MISC_DYNAMIC_MINOR,
-	.name	= "vmxmon",
-	.fops	= &vmxmon_fops,
+	.name	= "vmxscope",
+	.fops	= &vmxscope_fops,
 	.mode	= 0600,
 };
 
-int vmxmon_dev_register(void)
+int vmxscope_dev_register(void)
 {
-	return misc_register(&vmxmon_misc);
+	return misc_register(&vmxscope_misc);
 }
 
-void vmxmon_dev_unregister(void)
+void vmxscope_dev_unregister(void)
 {
-	misc_deregister(&vmxmon_misc);
+	misc_deregister(&vmxscope_misc);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Exit statistics in debugfs, until the control plane exposes them:
- * /sys/kernel/debug/vmxmon/exits has one line per CPU and exit reason
+ * /sys/kernel/debug/vmxscope/exits has one line per CPU and exit reason
  * that occurred: "<cpu> <REASON> <count>".
  */
 #include <linux/cpumask.h>
@@ -9,26 +9,26 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
-#include <uapi/linux/vmxmon.h>
-#include <vmxmon/vmxmon.h>
+#include <uapi/linux/vmxscope.h>
+#include <vmxscope/vmxscope.h>
 
 static struct dentry *stats_dir;
 
 static int exits_show(struct seq_file *m, void *v)
 {
-	u64 *counts = kcalloc(VMXMON_NR_EXIT_REASONS, sizeof(*counts),
+	u64 *counts = kcalloc(VMXSCOPE_NR_EXIT_REASONS, sizeof(*counts),
 			      GFP_KERNEL);
 	unsigned int cpu, r;
 
 	if (!counts)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
-		if (vmxmon_read_exit_counts(cpu, counts))
+		if (vmxscope_read_exit_counts(cpu, counts))
 			continue;
-		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++)
+		for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++)
 			if (counts[r])
 				seq_printf(m, "%u %s %llu\n", cpu,
-					   vmxmon_exit_reason_name(r), counts[r]);
+					   vmxscope_exit_reason_name(r), counts[r]);
 	}
 	kfree(counts);
 	return 0;
@@ -38,19 +38,19 @@ DEFINE_SHOW_ATTRIBUTE(exits);
 static int status_show(struct seq_file *m, void *v)
 {
 	seq_printf(m, "cpus_virtualized %u\nept_pages %lu\n",
-		   vmxmon_nr_cpus_virt(), vmxmon_ept_pages());
+		   vmxscope_nr_cpus_virt(), vmxscope_ept_pages());
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(status);
 
-void vmxmon_stats_init(void)
+void vmxscope_stats_init(void)
 {
 	stats_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("exits", 0400, stats_dir, NULL, &exits_fops);
 	debugfs_create_file("status", 0400, stats_dir, NULL, &status_fops);
 }
 
-void vmxmon_stats_exit(void)
+void vmxscope_stats_exit(void)
 {
 	debugfs_remove(stats_dir);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon's tracepoints, emitted from VMX root mode.  Root mode runs in
+ * vmxscope's tracepoints, emitted from VMX root mode.  Root mode runs in
  * whatever context the guest was in.  Where RCU watches (tasks, IRQs,
  * NMIs) the tracepoint fires at once.  Where it does not (the guest was
  * idle), a tracepoint is unsafe in a module (no _rcuidle variant), so the
@@ -14,9 +14,9 @@
 #include <linux/slab.h>
 
 #define CREATE_TRACE_POINTS
-#include "vmxmon_events.h"
+#include "vmxscope_events.h"
 
-#include <vmxmon/trace.h>
+#include <vmxscope/trace.h>
 
 #define RING_SIZE	256	/* power of two */
 
@@ -49,16 +49,16 @@ static void emit(unsigned int cpu, const struct event *e, bool deferred)
 {
 	switch (e->type) {
 	case EV_EXIT:
-		trace_vmxmon_exit(cpu, e->a, e->b, e->c, deferred);
+		trace_vmxscope_exit(cpu, e->a, e->b, e->c, deferred);
 		break;
 	case EV_MSR:
-		trace_vmxmon_msr(cpu, e->a, e->flag, e->b, e->fault, deferred);
+		trace_vmxscope_msr(cpu, e->a, e->flag, e->b, e->fault, deferred);
 		break;
 	case EV_IO:
-		trace_vmxmon_io(cpu, e->a, e->size, e->flag, e->b, deferred);
+		trace_vmxscope_io(cpu, e->a, e->size, e->flag, e->b, deferred);
 		break;
 	case EV_EXC:
-		trace_vmxmon_exception(cpu, e->a, e->error, e->b, e->c,
+		trace_vmxscope_exception(cpu, e->a, e->error, e->b, e->c,
 				       deferred);
 		break;
 	}
@@ -99,45 +99,45 @@ static void post(unsigned int cpu, const struct event *e)
 	irq_work_queue(&r->work);
 }
 
-void vmxmon_trace_exit(unsigned int cpu, u32 reason, unsigned long rip,
+void vmxscope_trace_exit(unsigned int cpu, u32 reason, unsigned long rip,
 		       unsigned long qual)
 {
 	struct event e = { .type = EV_EXIT, .a = reason, .b = rip, .c = qual };
 
-	if (trace_vmxmon_exit_enabled())
+	if (trace_vmxscope_exit_enabled())
 		post(cpu, &e);
 }
 
-void vmxmon_trace_msr(unsigned int cpu, u32 msr, bool write, u64 value,
+void vmxscope_trace_msr(unsigned int cpu, u32 msr, bool write, u64 value,
 		      bool fault)
 {
 	struct event e = { .type = EV_MSR, .a = msr, .flag = write, .b = value,
 			   .fault = fault };
 
-	if (trace_vmxmon_msr_enabled())
+	if (trace_vmxscope_msr_enabled())
 		post(cpu, &e);
 }
 
-void vmxmon_trace_io(unsigned int cpu, u16 port, u8 size, bool in, u32 value)
+void vmxscope_trace_io(unsigned int cpu, u16 port, u8 size, bool in, u32 value)
 {
 	struct event e = { .type = EV_IO, .a = port, .size = size, .flag = in,
 			   .b = value };
 
-	if (trace_vmxmon_io_enabled())
+	if (trace_vmxscope_io_enabled())
 		post(cpu, &e);
 }
 
-void vmxmon_trace_exception(unsigned int cpu, u8 vector, u32 error,
+void vmxscope_trace_exception(unsigned int cpu, u8 vector, u32 error,
 			    unsigned long rip, unsigned long cr2)
 {
 	struct event e = { .type = EV_EXC, .a = vector, .error = error,
 			   .b = rip, .c = cr2 };
 
-	if (trace_vmxmon_exception_enabled())
+	if (trace_vmxscope_exception_enabled())
 		post(cpu, &e);
 }
 
-u64 vmxmon_trace_dropped(void)
+u64 vmxscope_trace_dropped(void)
 {
 	unsigned int cpu;
 	u64 n = 0;
@@ -148,7 +148,7 @@ u64 vmxmon_trace_dropped(void)
 	return n;
 }
 
-int vmxmon_trace_init(void)
+int vmxscope_trace_init(void)
 {
 	unsigned int cpu;
 
@@ -159,7 +159,7 @@ int vmxmon_trace_init(void)
 		rings[cpu] = kzalloc_node(sizeof(struct ring), GFP_KERNEL,
 					  cpu_to_node(cpu));
 		if (!rings[cpu]) {
-			vmxmon_trace_teardown();
+			vmxscope_trace_teardown();
 			return -ENOMEM;
 		}
 		rings[cpu]->cpu = cpu;
@@ -169,7 +169,7 @@ int vmxmon_trace_init(void)
 }
 
 /* After every CPU left VMX: nothing posts any more; drain and free. */
-void vmxmon_trace_teardown(void)
+void vmxscope_trace_teardown(void)
 {
 	unsigned int cpu;
 

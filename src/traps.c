@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Traps and their owners.  Each open file of /dev/vmxmon owns the traps it
- * set; VMXMON_TRAP_PERSIST ones belong to the module.  The traps in force
+ * Traps and their owners.  Each open file of /dev/vmxscope owns the traps it
+ * set; VMXSCOPE_TRAP_PERSIST ones belong to the module.  The traps in force
  * are the union over all owners, rebuilt and pushed to every CPU on each
  * change (arch/x86/vmx/trap.c), so shared traps last until their last
  * owner lets go.  Every refusal is an errno and a rate-limited dmesg line.
@@ -16,20 +16,20 @@
 #include <linux/uaccess.h>
 #include <asm/trapnr.h>
 
-#include <vmxmon/traps.h>
-#include <vmxmon/vmxmon.h>
+#include <vmxscope/traps.h>
+#include <vmxscope/vmxscope.h>
 
 struct trap {
 	struct list_head node;
-	u32 kind;		/* VMXMON_KIND_* */
+	u32 kind;		/* VMXSCOPE_KIND_* */
 	u32 first, last;	/* MSRs, ports, or the vector twice */
-	u32 flags;		/* VMXMON_TRAP_READ/WRITE */
+	u32 flags;		/* VMXSCOPE_TRAP_READ/WRITE */
 	u32 pfec_mask, pfec_match;
 };
 
 static DEFINE_MUTEX(traps_lock);
 static LIST_HEAD(owners);
-static struct vmxmon_owner persistent = {
+static struct vmxscope_owner persistent = {
 	.traps = LIST_HEAD_INIT(persistent.traps),
 	.node = LIST_HEAD_INIT(persistent.node),
 };
@@ -50,30 +50,30 @@ static bool reserved_clear(const u32 *r, unsigned int n)
 /* Rebuilds the wanted traps from every owner; caller holds traps_lock. */
 static void push_traps(void)
 {
-	struct vmxmon_owner *o;
+	struct vmxscope_owner *o;
 	struct trap *t;
 
 	cpus_read_lock();
-	vmxmon_want_reset();
+	vmxscope_want_reset();
 	list_for_each_entry(o, &owners, node) {
 		list_for_each_entry(t, &o->traps, node) {
-			bool r = t->flags & VMXMON_TRAP_READ;
-			bool w = t->flags & VMXMON_TRAP_WRITE;
+			bool r = t->flags & VMXSCOPE_TRAP_READ;
+			bool w = t->flags & VMXSCOPE_TRAP_WRITE;
 
-			if (t->kind == VMXMON_KIND_MSR)
-				vmxmon_want_msr(t->first, t->last, r, w);
-			else if (t->kind == VMXMON_KIND_IO)
-				vmxmon_want_io(t->first, t->last, r, w);
+			if (t->kind == VMXSCOPE_KIND_MSR)
+				vmxscope_want_msr(t->first, t->last, r, w);
+			else if (t->kind == VMXSCOPE_KIND_IO)
+				vmxscope_want_io(t->first, t->last, r, w);
 			else
-				vmxmon_want_exception(t->first, t->pfec_mask,
+				vmxscope_want_exception(t->first, t->pfec_mask,
 						      t->pfec_match);
 		}
 	}
-	vmxmon_want_sync();
+	vmxscope_want_sync();
 	cpus_read_unlock();
 }
 
-static struct trap *find(struct vmxmon_owner *o, const struct trap *k)
+static struct trap *find(struct vmxscope_owner *o, const struct trap *k)
 {
 	struct trap *t;
 
@@ -89,19 +89,19 @@ static struct trap *find(struct vmxmon_owner *o, const struct trap *k)
 /* All #PF traps in force share the VMCS's one mask/match pair. */
 static bool pfec_conflict(const struct trap *k)
 {
-	struct vmxmon_owner *o;
+	struct vmxscope_owner *o;
 	struct trap *t;
 
 	list_for_each_entry(o, &owners, node)
 		list_for_each_entry(t, &o->traps, node)
-			if (t->kind == VMXMON_KIND_EXC && t->first == X86_TRAP_PF &&
+			if (t->kind == VMXSCOPE_KIND_EXC && t->first == X86_TRAP_PF &&
 			    (t->pfec_mask != k->pfec_mask ||
 			     t->pfec_match != k->pfec_match))
 				return true;
 	return false;
 }
 
-static int add_or_remove(struct vmxmon_owner *o, const struct trap *k,
+static int add_or_remove(struct vmxscope_owner *o, const struct trap *k,
 			 bool persist, bool add)
 {
 	struct trap *t;
@@ -112,7 +112,7 @@ static int add_or_remove(struct vmxmon_owner *o, const struct trap *k,
 	mutex_lock(&traps_lock);
 	t = find(o, k);
 	if (add) {
-		if (k->kind == VMXMON_KIND_EXC && k->first == X86_TRAP_PF &&
+		if (k->kind == VMXSCOPE_KIND_EXC && k->first == X86_TRAP_PF &&
 		    pfec_conflict(k)) {
 			ret = refuse(EBUSY, "#PF trap with another error-code mask/match in force");
 			goto out;
@@ -139,60 +139,60 @@ out:
 	return ret;
 }
 
-static int msr_trap(struct vmxmon_owner *o, void __user *arg, bool add)
+static int msr_trap(struct vmxscope_owner *o, void __user *arg, bool add)
 {
-	struct vmxmon_msr_trap u;
-	struct trap k = { .kind = VMXMON_KIND_MSR };
+	struct vmxscope_msr_trap u;
+	struct trap k = { .kind = VMXSCOPE_KIND_MSR };
 
 	if (copy_from_user(&u, arg, sizeof(u)))
 		return -EFAULT;
 	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
 		return refuse(EINVAL, "reserved fields of an MSR trap not zero");
-	if (u.flags & ~(VMXMON_TRAP_READ | VMXMON_TRAP_WRITE | VMXMON_TRAP_PERSIST) ||
-	    !(u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE)))
+	if (u.flags & ~(VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE | VMXSCOPE_TRAP_PERSIST) ||
+	    !(u.flags & (VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE)))
 		return refuse(EINVAL, "MSR trap flags %#x: need READ and/or WRITE", u.flags);
 	if (u.first > u.last)
 		return refuse(EINVAL, "MSR range %#x-%#x is reversed", u.first, u.last);
-	if (!vmxmon_msr_in_bitmap(u.first) || !vmxmon_msr_in_bitmap(u.last) ||
+	if (!vmxscope_msr_in_bitmap(u.first) || !vmxscope_msr_in_bitmap(u.last) ||
 	    (u.first < 0xc0000000U) != (u.last < 0xc0000000U))
 		return refuse(ERANGE, "MSR range %#x-%#x: only 0-0x1fff and 0xc0000000-0xc0001fff can be chosen; all other MSRs exit unconditionally (SDM 25.1.3)",
 			      u.first, u.last);
 	k.first = u.first;
 	k.last = u.last;
-	k.flags = u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE);
-	return add_or_remove(o, &k, u.flags & VMXMON_TRAP_PERSIST, add);
+	k.flags = u.flags & (VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE);
+	return add_or_remove(o, &k, u.flags & VMXSCOPE_TRAP_PERSIST, add);
 }
 
-static int io_trap(struct vmxmon_owner *o, void __user *arg, bool add)
+static int io_trap(struct vmxscope_owner *o, void __user *arg, bool add)
 {
-	struct vmxmon_io_trap u;
-	struct trap k = { .kind = VMXMON_KIND_IO };
+	struct vmxscope_io_trap u;
+	struct trap k = { .kind = VMXSCOPE_KIND_IO };
 
 	if (copy_from_user(&u, arg, sizeof(u)))
 		return -EFAULT;
 	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
 		return refuse(EINVAL, "reserved fields of an I/O trap not zero");
-	if (u.flags & ~(VMXMON_TRAP_READ | VMXMON_TRAP_WRITE | VMXMON_TRAP_PERSIST) ||
-	    !(u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE)))
+	if (u.flags & ~(VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE | VMXSCOPE_TRAP_PERSIST) ||
+	    !(u.flags & (VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE)))
 		return refuse(EINVAL, "I/O trap flags %#x: need READ (in) and/or WRITE (out)", u.flags);
 	if (u.first > u.last || u.last > 0xffff)
 		return refuse(EINVAL, "I/O port range %#x-%#x not within 0-0xffff", u.first, u.last);
 	k.first = u.first;
 	k.last = u.last;
-	k.flags = u.flags & (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE);
-	return add_or_remove(o, &k, u.flags & VMXMON_TRAP_PERSIST, add);
+	k.flags = u.flags & (VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE);
+	return add_or_remove(o, &k, u.flags & VMXSCOPE_TRAP_PERSIST, add);
 }
 
-static int exc_trap(struct vmxmon_owner *o, void __user *arg, bool add)
+static int exc_trap(struct vmxscope_owner *o, void __user *arg, bool add)
 {
-	struct vmxmon_exc_trap u;
-	struct trap k = { .kind = VMXMON_KIND_EXC };
+	struct vmxscope_exc_trap u;
+	struct trap k = { .kind = VMXSCOPE_KIND_EXC };
 
 	if (copy_from_user(&u, arg, sizeof(u)))
 		return -EFAULT;
 	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
 		return refuse(EINVAL, "reserved fields of an exception trap not zero");
-	if (u.flags & ~VMXMON_TRAP_PERSIST)
+	if (u.flags & ~VMXSCOPE_TRAP_PERSIST)
 		return refuse(EINVAL, "exception trap flags %#x: only PERSIST", u.flags);
 	if (u.vector > 31)
 		return refuse(EINVAL, "vector %u is not an exception (0-31)", u.vector);
@@ -203,10 +203,10 @@ static int exc_trap(struct vmxmon_owner *o, void __user *arg, bool add)
 	k.first = k.last = u.vector;
 	k.pfec_mask = u.pfec_mask;
 	k.pfec_match = u.pfec_match;
-	return add_or_remove(o, &k, u.flags & VMXMON_TRAP_PERSIST, add);
+	return add_or_remove(o, &k, u.flags & VMXSCOPE_TRAP_PERSIST, add);
 }
 
-static void free_traps(struct vmxmon_owner *o)
+static void free_traps(struct vmxscope_owner *o)
 {
 	struct trap *t, *n;
 
@@ -216,53 +216,53 @@ static void free_traps(struct vmxmon_owner *o)
 	}
 }
 
-static int clear_traps(struct vmxmon_owner *o, void __user *arg)
+static int clear_traps(struct vmxscope_owner *o, void __user *arg)
 {
-	struct vmxmon_clear_traps u;
+	struct vmxscope_clear_traps u;
 
 	if (copy_from_user(&u, arg, sizeof(u)))
 		return -EFAULT;
 	if (!reserved_clear(u.reserved, ARRAY_SIZE(u.reserved)))
 		return refuse(EINVAL, "reserved fields of clear-traps not zero");
-	if (u.flags & ~VMXMON_TRAP_PERSIST)
+	if (u.flags & ~VMXSCOPE_TRAP_PERSIST)
 		return refuse(EINVAL, "clear-traps flags %#x: only PERSIST", u.flags);
 	mutex_lock(&traps_lock);
 	free_traps(o);
-	if (u.flags & VMXMON_TRAP_PERSIST)
+	if (u.flags & VMXSCOPE_TRAP_PERSIST)
 		free_traps(&persistent);
 	push_traps();
 	mutex_unlock(&traps_lock);
 	return 0;
 }
 
-long vmxmon_traps_ioctl(struct vmxmon_owner *o, unsigned int cmd,
+long vmxscope_traps_ioctl(struct vmxscope_owner *o, unsigned int cmd,
 			void __user *arg)
 {
-	if (_IOC_TYPE(cmd) != VMXMON_IOC_MAGIC || _IOC_NR(cmd) < 0x10 ||
+	if (_IOC_TYPE(cmd) != VMXSCOPE_IOC_MAGIC || _IOC_NR(cmd) < 0x10 ||
 	    _IOC_NR(cmd) > 0x16)
 		return -ENOTTY;
 	if (!capable(CAP_SYS_ADMIN))
 		return refuse(EPERM, "trap changes need CAP_SYS_ADMIN");
 	switch (cmd) {
-	case VMXMON_TRAP_MSR:
+	case VMXSCOPE_TRAP_MSR:
 		return msr_trap(o, arg, true);
-	case VMXMON_UNTRAP_MSR:
+	case VMXSCOPE_UNTRAP_MSR:
 		return msr_trap(o, arg, false);
-	case VMXMON_TRAP_IO:
+	case VMXSCOPE_TRAP_IO:
 		return io_trap(o, arg, true);
-	case VMXMON_UNTRAP_IO:
+	case VMXSCOPE_UNTRAP_IO:
 		return io_trap(o, arg, false);
-	case VMXMON_TRAP_EXC:
+	case VMXSCOPE_TRAP_EXC:
 		return exc_trap(o, arg, true);
-	case VMXMON_UNTRAP_EXC:
+	case VMXSCOPE_UNTRAP_EXC:
 		return exc_trap(o, arg, false);
-	case VMXMON_CLEAR_TRAPS:
+	case VMXSCOPE_CLEAR_TRAPS:
 		return clear_traps(o, arg);
 	}
 	return -ENOTTY;
 }
 
-void vmxmon_owner_init(struct vmxmon_owner *o)
+void vmxscope_owner_init(struct vmxscope_owner *o)
 {
 	INIT_LIST_HEAD(&o->traps);
 	mutex_lock(&traps_lock);
@@ -271,7 +271,7 @@ void vmxmon_owner_init(struct vmxmon_owner *o)
 }
 
 /* The file is gone: its traps go, and every CPU stops trapping them. */
-void vmxmon_owner_release(struct vmxmon_owner *o)
+void vmxscope_owner_release(struct vmxscope_owner *o)
 {
 	bool had = !list_empty(&o->traps);
 
@@ -283,13 +283,13 @@ void vmxmon_owner_release(struct vmxmon_owner *o)
 	mutex_unlock(&traps_lock);
 }
 
-void vmxmon_traps_init(void)
+void vmxscope_traps_init(void)
 {
-	vmxmon_owner_init(&persistent);
+	vmxscope_owner_init(&persistent);
 }
 
 /* At unload, after the device is gone: only persistent traps are left. */
-void vmxmon_traps_exit(void)
+void vmxscope_traps_exit(void)
 {
 	mutex_lock(&traps_lock);
 	list_del(&persistent.node);

@@ -17,15 +17,15 @@
 #include "controls.h"
 #include "vmx.h"
 
-struct vmxmon_config vmxmon_cfg;
+struct vmxscope_config vmxscope_cfg;
 
-/* One set of controls: what vmxmon needs, what it uses when offered. */
+/* One set of controls: what vmxscope needs, what it uses when offered. */
 struct ctl_want {
 	const char *name;
 	u32 msr, true_msr;
 	u32 required, optional;
 	u32 *result;
-	unsigned int idx;	/* VMXMON_CTL_* */
+	unsigned int idx;	/* VMXSCOPE_CTL_* */
 };
 
 /*
@@ -52,10 +52,10 @@ static int adjust(const struct ctl_want *w, bool true_ctls)
 	u32 missing;
 	u64 cap;
 
-	vmxmon_cfg.ctl_required[w->idx] = w->required;
-	vmxmon_cfg.ctl_optional[w->idx] = w->optional;
+	vmxscope_cfg.ctl_required[w->idx] = w->required;
+	vmxscope_cfg.ctl_optional[w->idx] = w->optional;
 	rdmsrl(true_ctls && w->true_msr ? w->true_msr : w->msr, cap);
-	if (vmxmon_adjust_controls(w->required, w->optional, cap, w->result,
+	if (vmxscope_adjust_controls(w->required, w->optional, cap, w->result,
 				   &missing)) {
 		pr_err("%s controls %#x required but not allowed-1 (capability %#llx)\n",
 		       w->name, missing, cap);
@@ -66,31 +66,31 @@ static int adjust(const struct ctl_want *w, bool true_ctls)
 
 static int check_controls(bool true_ctls)
 {
-	struct vmxmon_config *c = &vmxmon_cfg;
+	struct vmxscope_config *c = &vmxscope_cfg;
 	const struct ctl_want wants[] = {
 		{ "pin-based", MSR_IA32_VMX_PINBASED_CTLS,
 		  MSR_IA32_VMX_TRUE_PINBASED_CTLS, 0, 0, &c->pin,
-		  VMXMON_CTL_PIN },
+		  VMXSCOPE_CTL_PIN },
 		{ "primary processor-based", MSR_IA32_VMX_PROCBASED_CTLS,
 		  MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
 		  CPU_BASED_USE_MSR_BITMAPS | CPU_BASED_USE_IO_BITMAPS |
 		  CPU_BASED_ACTIVATE_SECONDARY_CONTROLS, 0, &c->proc,
-		  VMXMON_CTL_PROC },
+		  VMXSCOPE_CTL_PROC },
 		{ "secondary processor-based", MSR_IA32_VMX_PROCBASED_CTLS2, 0,
 		  SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID |
 		  proc2_needed_by_host(),
 		  SECONDARY_EXEC_UNRESTRICTED_GUEST, &c->proc2,
-		  VMXMON_CTL_PROC2 },
+		  VMXSCOPE_CTL_PROC2 },
 		/* SDM 24.7.1: keep DR7/DEBUGCTL, PAT and EFER per side. */
 		{ "VM-exit", MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS,
 		  VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_DEBUG_CONTROLS |
 		  VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT |
 		  VM_EXIT_SAVE_IA32_EFER | VM_EXIT_LOAD_IA32_EFER, 0, &c->exit,
-		  VMXMON_CTL_EXIT },
+		  VMXSCOPE_CTL_EXIT },
 		{ "VM-entry", MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
 		  VM_ENTRY_IA32E_MODE | VM_ENTRY_LOAD_DEBUG_CONTROLS |
 		  VM_ENTRY_LOAD_IA32_PAT | VM_ENTRY_LOAD_IA32_EFER, 0, &c->entry,
-		  VMXMON_CTL_ENTRY },
+		  VMXSCOPE_CTL_ENTRY },
 	};
 	unsigned int i;
 	int ret;
@@ -104,7 +104,7 @@ static int check_controls(bool true_ctls)
 }
 
 /*
- * vmxmon's design needs EPT (one identity map for all CPUs) and VPID (no
+ * vmxscope's design needs EPT (one identity map for all CPUs) and VPID (no
  * TLB flush on every exit); say so by name rather than as a control bit.
  */
 static int check_ept_vpid_controls(bool true_ctls)
@@ -116,17 +116,17 @@ static int check_ept_vpid_controls(bool true_ctls)
 	if ((proc >> 32) & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)
 		rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, proc2);
 	if (!((proc2 >> 32) & SECONDARY_EXEC_ENABLE_EPT)) {
-		pr_err("CPU lacks EPT, which vmxmon requires (one EPT identity map)\n");
+		pr_err("CPU lacks EPT, which vmxscope requires (one EPT identity map)\n");
 		return -EOPNOTSUPP;
 	}
 	if (!((proc2 >> 32) & SECONDARY_EXEC_ENABLE_VPID)) {
-		pr_err("CPU lacks VPID, which vmxmon requires (no TLB flush per exit)\n");
+		pr_err("CPU lacks VPID, which vmxscope requires (no TLB flush per exit)\n");
 		return -EOPNOTSUPP;
 	}
 	return 0;
 }
 
-/* SDM A.10: EPT and VPID capabilities vmxmon relies on. */
+/* SDM A.10: EPT and VPID capabilities vmxscope relies on. */
 static int check_ept_vpid(void)
 {
 	static const struct { u64 bit; const char *what; } need[] = {
@@ -153,30 +153,30 @@ static int check_ept_vpid(void)
 		       cap);
 		return -EOPNOTSUPP;
 	}
-	vmxmon_cfg.ept_vpid_cap = cap;
-	vmxmon_cfg.invept_single = cap & VMX_EPT_EXTENT_CONTEXT_BIT;
-	vmxmon_cfg.invvpid_single = cap &
+	vmxscope_cfg.ept_vpid_cap = cap;
+	vmxscope_cfg.invept_single = cap & VMX_EPT_EXTENT_CONTEXT_BIT;
+	vmxscope_cfg.invvpid_single = cap &
 		((u64)VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT << 32);
 	return 0;
 }
 
-/* For VMXMON_GET_CONTROLS: what check_controls() decided, and from what. */
-void vmxmon_get_controls(struct vmxmon_controls *c)
+/* For VMXSCOPE_GET_CONTROLS: what check_controls() decided, and from what. */
+void vmxscope_get_controls(struct vmxscope_controls *c)
 {
-	const struct vmxmon_config *cfg = &vmxmon_cfg;
+	const struct vmxscope_config *cfg = &vmxscope_cfg;
 
-	c->nr = VMXMON_NR_CTLS;
-	c->value[VMXMON_CTL_PIN] = cfg->pin;
-	c->value[VMXMON_CTL_PROC] = cfg->proc;
-	c->value[VMXMON_CTL_PROC2] = cfg->proc2;
-	c->value[VMXMON_CTL_EXIT] = cfg->exit;
-	c->value[VMXMON_CTL_ENTRY] = cfg->entry;
+	c->nr = VMXSCOPE_NR_CTLS;
+	c->value[VMXSCOPE_CTL_PIN] = cfg->pin;
+	c->value[VMXSCOPE_CTL_PROC] = cfg->proc;
+	c->value[VMXSCOPE_CTL_PROC2] = cfg->proc2;
+	c->value[VMXSCOPE_CTL_EXIT] = cfg->exit;
+	c->value[VMXSCOPE_CTL_ENTRY] = cfg->entry;
 	memcpy(c->required, cfg->ctl_required, sizeof(cfg->ctl_required));
 	memcpy(c->optional, cfg->ctl_optional, sizeof(cfg->ctl_optional));
 }
 
 /* Called once on the loading CPU, before any CPU enters VMX. */
-int vmxmon_caps_check(void)
+int vmxscope_caps_check(void)
 {
 	u64 basic;
 	int ret;
@@ -198,7 +198,7 @@ int vmxmon_caps_check(void)
 		       basic);
 		return -EOPNOTSUPP;
 	}
-	vmxmon_cfg.revision_id = basic & 0x7fffffff;
+	vmxscope_cfg.revision_id = basic & 0x7fffffff;
 
 	ret = check_ept_vpid_controls(basic & VMX_BASIC_TRUE_CTLS);
 	if (ret)
@@ -210,11 +210,11 @@ int vmxmon_caps_check(void)
 	if (ret)
 		return ret;
 
-	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmxmon_cfg.cr0_fixed0);
-	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmxmon_cfg.cr0_fixed1);
-	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, vmxmon_cfg.cr4_fixed0);
-	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, vmxmon_cfg.cr4_fixed1);
-	return vmxmon_cpu_check();
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmxscope_cfg.cr0_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmxscope_cfg.cr0_fixed1);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED0, vmxscope_cfg.cr4_fixed0);
+	rdmsrl(MSR_IA32_VMX_CR4_FIXED1, vmxscope_cfg.cr4_fixed1);
+	return vmxscope_cpu_check();
 }
 
 /*
@@ -222,9 +222,9 @@ int vmxmon_caps_check(void)
  * already in use (CR4.VMXE, e.g. KVM running a VM).  The real CR4 is read,
  * not Linux's shadow of it.
  */
-int vmxmon_cpu_check(void)
+int vmxscope_cpu_check(void)
 {
-	struct vmxmon_config *c = &vmxmon_cfg;
+	struct vmxscope_config *c = &vmxscope_cfg;
 	u64 fc, bad;
 	unsigned long cr4 = native_read_cr4();
 
@@ -241,7 +241,7 @@ int vmxmon_cpu_check(void)
 		       smp_processor_id());
 		return -EBUSY;
 	}
-	bad = vmxmon_cr_violations(native_read_cr0(), c->cr0_fixed0,
+	bad = vmxscope_cr_violations(native_read_cr0(), c->cr0_fixed0,
 				   c->cr0_fixed1);
 	if (bad) {
 		pr_err("CPU %d: CR0 %#lx bits %#llx outside IA32_VMX_CR0_FIXED0/1\n",
@@ -249,7 +249,7 @@ int vmxmon_cpu_check(void)
 		return -EOPNOTSUPP;
 	}
 	/* CR4.VMXE is set on VMXON itself, so FIXED0's VMXE is not checked. */
-	bad = vmxmon_cr_violations(cr4 | X86_CR4_VMXE, c->cr4_fixed0,
+	bad = vmxscope_cr_violations(cr4 | X86_CR4_VMXE, c->cr4_fixed0,
 				   c->cr4_fixed1);
 	if (bad) {
 		pr_err("CPU %d: CR4 %#lx bits %#llx outside IA32_VMX_CR4_FIXED0/1\n",

@@ -15,7 +15,7 @@
  * CPU cannot set are dropped; required ones make the whole setting fail
  * with the missing bits in *missing.  Must-be-1 ("default1") bits are set.
  */
-int vmxmon_adjust_controls(u32 required, u32 optional, u64 cap, u32 *result,
+int vmxscope_adjust_controls(u32 required, u32 optional, u64 cap, u32 *result,
 			   u32 *missing)
 {
 	u32 must_be_1 = (u32)cap;
@@ -30,7 +30,7 @@ int vmxmon_adjust_controls(u32 required, u32 optional, u64 cap, u32 *result,
  * SDM A.7-A.8, seed book §2.5.10.1: a bit set in FIXED0 must be 1 in the
  * register, a bit clear in FIXED1 must be 0.  Returns the offending bits.
  */
-u64 vmxmon_cr_violations(u64 value, u64 fixed0, u64 fixed1)
+u64 vmxscope_cr_violations(u64 value, u64 fixed0, u64 fixed1)
 {
 	return (fixed0 & ~value) | (value & ~fixed1);
 }

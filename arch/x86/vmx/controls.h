@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Pure logic of VMX capability MSRs, shared with the host unit tests. */
-#ifndef _VMXMON_CONTROLS_H
-#define _VMXMON_CONTROLS_H
+#ifndef _VMXSCOPE_CONTROLS_H
+#define _VMXSCOPE_CONTROLS_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
 #endif
 
-int vmxmon_adjust_controls(u32 required, u32 optional, u64 cap, u32 *result,
+int vmxscope_adjust_controls(u32 required, u32 optional, u64 cap, u32 *result,
 			   u32 *missing);
-u64 vmxmon_cr_violations(u64 value, u64 fixed0, u64 fixed1);
+u64 vmxscope_cr_violations(u64 value, u64 fixed0, u64 fixed1);
 
-#endif /* _VMXMON_CONTROLS_H */
+#endif /* _VMXSCOPE_CONTROLS_H */

@@ -17,7 +17,7 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-DEFINE_PER_CPU(struct vmxmon_cpu *, vmxmon_cpu);
+DEFINE_PER_CPU(struct vmxscope_cpu *, vmxscope_cpu);
 
 /* The basic exit reason of the VM-entry failure exit that ended a launch. */
 static DEFINE_PER_CPU(u16, launch_exit_reason);
@@ -40,7 +40,7 @@ static __always_inline void write_cr4_raw(unsigned long cr4)
  * a VM-entry failure exit comes back through the leave path with a
  * negative errno in EAX.
  */
-static noinline int vmxmon_launch(void)
+static noinline int vmxscope_launch(void)
 {
 	int ret;
 
@@ -63,31 +63,31 @@ static noinline int vmxmon_launch(void)
 }
 
 /* Drop what the TLBs may hold for this VPID and the EPT (SDM 29.4.3). */
-static void flush_guest_tlb(struct vmxmon_cpu *vc)
+static void flush_guest_tlb(struct vmxscope_cpu *vc)
 {
-	if (vmxmon_cfg.invept_single)
-		vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmxmon_cfg.eptp);
+	if (vmxscope_cfg.invept_single)
+		vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmxscope_cfg.eptp);
 	else
 		vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
-	if (vmxmon_cfg.invvpid_single)
+	if (vmxscope_cfg.invvpid_single)
 		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vc->vpid, 0);
 	else
 		vmx_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0, 0);
 }
 
 /* Runs on vc->cpu with interrupts off; on success Linux runs as a guest. */
-int vmxmon_cpu_enter(struct vmxmon_cpu *vc)
+int vmxscope_cpu_enter(struct vmxscope_cpu *vc)
 {
 	unsigned long cr4 = native_read_cr4();
 	int ret;
 
-	ret = vmxmon_cpu_check();
+	ret = vmxscope_cpu_check();
 	if (ret)
 		return ret;
 
 	/* SDM 24.11.5, seed book §2.3.3: revision ID first, VMXE, VMXON. */
-	*(u32 *)vc->vmxon = vmxmon_cfg.revision_id;
-	*(u32 *)vc->vmcs = vmxmon_cfg.revision_id;
+	*(u32 *)vc->vmxon = vmxscope_cfg.revision_id;
+	*(u32 *)vc->vmcs = vmxscope_cfg.revision_id;
 	write_cr4_raw(cr4 | X86_CR4_VMXE);
 	if (vmx_on(vc->vmxon_pa)) {
 		write_cr4_raw(cr4);
@@ -100,31 +100,31 @@ int vmxmon_cpu_enter(struct vmxmon_cpu *vc)
 		ret = -EIO;
 		goto off;
 	}
-	ret = vmxmon_vmcs_setup(vc);
+	ret = vmxscope_vmcs_setup(vc);
 	if (!ret)
-		ret = vmxmon_vmcs_check(vc);
+		ret = vmxscope_vmcs_check(vc);
 	if (ret)
 		goto clear;
 
-	this_cpu_write(vmxmon_cpu, vc);
-	vc->state = VMXMON_CPU_GUEST;
+	this_cpu_write(vmxscope_cpu, vc);
+	vc->state = VMXSCOPE_CPU_GUEST;
 	vc->leave_queued = false;
 	vc->launching = true;
-	ret = vmxmon_launch();
+	ret = vmxscope_launch();
 	vc->launching = false;
 	if (!ret)
 		return 0;		/* VMX non-root from here on */
 	if (ret < 0) {
 		/* Entry failed (SDM 27.8); already out of VMX. */
-		vmxmon_vmcs_check_failed(vc, this_cpu_read(launch_exit_reason));
+		vmxscope_vmcs_check_failed(vc, this_cpu_read(launch_exit_reason));
 		return ret;
 	}
 
-	vc->state = VMXMON_CPU_OFF;
+	vc->state = VMXSCOPE_CPU_OFF;
 	pr_err("CPU %d: VMLAUNCH failed: VM-instruction error %u (%s)\n",
 	       vc->cpu, vmcs_read32(VM_INSTRUCTION_ERROR),
-	       vmxmon_insn_error_name(vmcs_read32(VM_INSTRUCTION_ERROR)));
-	vmxmon_vmcs_check_failed(vc, vmcs_read32(VM_INSTRUCTION_ERROR));
+	       vmxscope_insn_error_name(vmcs_read32(VM_INSTRUCTION_ERROR)));
+	vmxscope_vmcs_check_failed(vc, vmcs_read32(VM_INSTRUCTION_ERROR));
 	ret = -EIO;
 clear:
 	vmcs_clear(vc->vmcs_pa);
@@ -135,12 +135,12 @@ off:
 }
 
 /* Runs on vc->cpu with interrupts off: ask the hypervisor to let go. */
-void vmxmon_cpu_leave(struct vmxmon_cpu *vc)
+void vmxscope_cpu_leave(struct vmxscope_cpu *vc)
 {
-	if (vc->state != VMXMON_CPU_GUEST)
+	if (vc->state != VMXSCOPE_CPU_GUEST)
 		return;
 	asm volatile("vmcall"
-		     : : "a" (VMXMON_VMCALL_LEAVE), "d" (vmxmon_cfg.leave_key)
+		     : : "a" (VMXSCOPE_VMCALL_LEAVE), "d" (vmxscope_cfg.leave_key)
 		     : "cc", "memory");
 }
 
@@ -151,8 +151,8 @@ void vmxmon_cpu_leave(struct vmxmon_cpu *vc)
  * GDTR/IDTR limits to 0xffff, TR's limit to 0x67 (SDM 28.5.2), DR7 to
  * 0x400 and DEBUGCTL to 0 (SDM 28.3.1).
  */
-enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
-					   struct vmxmon_regs *regs,
+enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
+					   struct vmxscope_regs *regs,
 					   unsigned long rip)
 {
 	struct desc_ptr gdt = {
@@ -204,7 +204,7 @@ enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
 	native_load_idt(&idt);
 	force_reload_TR();
 
-	vc->state = VMXMON_CPU_OFF;
+	vc->state = VMXSCOPE_CPU_OFF;
 
 	/*
 	 * Raw MSR writes (no MSR tracepoints from here), and the GS base
@@ -222,5 +222,5 @@ enum vmxmon_exit_action vmxmon_leave_guest(struct vmxmon_cpu *vc,
 	native_set_debugreg(7, dr7);
 	wrmsr_raw(MSR_FS_BASE, fs_base);
 	wrmsr_raw(MSR_GS_BASE, gs_base);
-	return VMXMON_LEAVE;
+	return VMXSCOPE_LEAVE;
 }

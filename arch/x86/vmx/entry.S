@@ -2,7 +2,7 @@
 /*
  * The VM-exit entry point (HOST_RIP).  A VM exit loads only the host
  * state of the VMCS (SDM 28.5): the guest's general registers are still
- * live, so they are saved here as struct vmxmon_regs, below an IRET frame
+ * live, so they are saved here as struct vmxscope_regs, below an IRET frame
  * that the leave path fills in.
  */
 #include <linux/linkage.h>
@@ -47,12 +47,12 @@
 .endm
 
 	.text
-SYM_CODE_START(vmxmon_vmexit)
+SYM_CODE_START(vmxscope_vmexit)
 	UNWIND_HINT_EMPTY
 	ENDBR
 	PUSH_GUEST_REGS
 	mov	%rsp, %rdi
-	call	vmxmon_handle_exit	/* 0: resume, else leave VMX */
+	call	vmxscope_handle_exit	/* 0: resume, else leave VMX */
 	test	%eax, %eax
 	jnz	.Lleave
 	POP_GUEST_REGS
@@ -62,9 +62,9 @@ SYM_CODE_START(vmxmon_vmexit)
 	/* VMRESUME failed (SDM 31.2): report it, then leave VMX. */
 	PUSH_GUEST_REGS
 	mov	%rsp, %rdi
-	call	vmxmon_resume_failed
+	call	vmxscope_resume_failed
 .Lleave:
 	/* The guest's registers, then its RIP, CS, RFLAGS, RSP and SS. */
 	POP_GUEST_REGS
 	iretq
-SYM_CODE_END(vmxmon_vmexit)
+SYM_CODE_END(vmxscope_vmexit)

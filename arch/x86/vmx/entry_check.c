@@ -17,7 +17,7 @@
 /* SDM 27.2.1.1: VM-execution control fields. */
 static int check_exec(struct ec_ctx *c)
 {
-	const struct vmxmon_ec_caps *cap = c->cap;
+	const struct vmxscope_ec_caps *cap = c->cap;
 
 	if (bad_ctls(c->pin, cap->pin))
 		return FAIL(PIN_RSVD, PIN_BASED_VM_EXEC_CONTROL);
@@ -150,23 +150,23 @@ static int check_entry(struct ec_ctx *c)
 	return 0;
 }
 
-static const enum vmxmon_ec_field host_sels[] = {
-	VMXMON_EC_HOST_ES_SELECTOR, VMXMON_EC_HOST_CS_SELECTOR,
-	VMXMON_EC_HOST_SS_SELECTOR, VMXMON_EC_HOST_DS_SELECTOR,
-	VMXMON_EC_HOST_FS_SELECTOR, VMXMON_EC_HOST_GS_SELECTOR,
-	VMXMON_EC_HOST_TR_SELECTOR,
+static const enum vmxscope_ec_field host_sels[] = {
+	VMXSCOPE_EC_HOST_ES_SELECTOR, VMXSCOPE_EC_HOST_CS_SELECTOR,
+	VMXSCOPE_EC_HOST_SS_SELECTOR, VMXSCOPE_EC_HOST_DS_SELECTOR,
+	VMXSCOPE_EC_HOST_FS_SELECTOR, VMXSCOPE_EC_HOST_GS_SELECTOR,
+	VMXSCOPE_EC_HOST_TR_SELECTOR,
 };
 
-static const enum vmxmon_ec_field host_bases[] = {
-	VMXMON_EC_HOST_FS_BASE, VMXMON_EC_HOST_GS_BASE,
-	VMXMON_EC_HOST_GDTR_BASE, VMXMON_EC_HOST_IDTR_BASE,
-	VMXMON_EC_HOST_TR_BASE,
+static const enum vmxscope_ec_field host_bases[] = {
+	VMXSCOPE_EC_HOST_FS_BASE, VMXSCOPE_EC_HOST_GS_BASE,
+	VMXSCOPE_EC_HOST_GDTR_BASE, VMXSCOPE_EC_HOST_IDTR_BASE,
+	VMXSCOPE_EC_HOST_TR_BASE,
 };
 
 /* SDM 27.2.2-27.2.4: host state. */
 static int check_host(struct ec_ctx *c)
 {
-	const struct vmxmon_ec_caps *cap = c->cap;
+	const struct vmxscope_ec_caps *cap = c->cap;
 	bool host64 = c->exit & EXIT_HOST_64;
 	unsigned int i;
 
@@ -225,13 +225,13 @@ static int check_host(struct ec_ctx *c)
 	return 0;
 }
 
-enum vmxmon_ec_rule vmxmon_entry_check(const struct vmxmon_ec_snapshot *s,
-				       struct vmxmon_ec_verdict *verdict)
+enum vmxscope_ec_rule vmxscope_entry_check(const struct vmxscope_ec_snapshot *s,
+				       struct vmxscope_ec_verdict *verdict)
 {
 	int (*const checks[])(struct ec_ctx *c) = {
 		check_exec, check_exit, check_entry, check_host,
-		vmxmon_ec_check_guest_regs, vmxmon_ec_check_guest_segs,
-		vmxmon_ec_check_guest_dt_rip, vmxmon_ec_check_guest_nonreg,
+		vmxscope_ec_check_guest_regs, vmxscope_ec_check_guest_segs,
+		vmxscope_ec_check_guest_dt_rip, vmxscope_ec_check_guest_nonreg,
 	};
 	struct ec_ctx ctx = { .s = s, .v = verdict, .cap = &s->caps }, *c = &ctx;
 	unsigned int i;
@@ -254,42 +254,42 @@ enum vmxmon_ec_rule vmxmon_entry_check(const struct vmxmon_ec_snapshot *s,
 	return verdict->rule;
 }
 
-/* In enum order: VMXMON_EC_R_NONE, then the rules. */
+/* In enum order: VMXSCOPE_EC_R_NONE, then the rules. */
 #define EC_RULE_SECTION(id, sec, text)	sec,
 #define EC_RULE_TEXT(id, sec, text)	text,
 #define EC_RULE_NAME(id, sec, text)	#id,
-static const char *const rule_sections[VMXMON_EC_NR_RULES] = {
-	"", VMXMON_EC_RULES(EC_RULE_SECTION)
+static const char *const rule_sections[VMXSCOPE_EC_NR_RULES] = {
+	"", VMXSCOPE_EC_RULES(EC_RULE_SECTION)
 };
-static const char *const rule_texts[VMXMON_EC_NR_RULES] = {
-	"", VMXMON_EC_RULES(EC_RULE_TEXT)
+static const char *const rule_texts[VMXSCOPE_EC_NR_RULES] = {
+	"", VMXSCOPE_EC_RULES(EC_RULE_TEXT)
 };
-static const char *const rule_names[VMXMON_EC_NR_RULES] = {
-	"NONE", VMXMON_EC_RULES(EC_RULE_NAME)
+static const char *const rule_names[VMXSCOPE_EC_NR_RULES] = {
+	"NONE", VMXSCOPE_EC_RULES(EC_RULE_NAME)
 };
 
 #define EC_FIELD_NAME(name, enc, area)	#name,
 #define EC_FIELD_ENC(name, enc, area)	enc,
-static const char *const field_names[VMXMON_EC_NR_FIELDS] = {
-	VMXMON_VMCS_FIELDS(EC_FIELD_NAME)
+static const char *const field_names[VMXSCOPE_EC_NR_FIELDS] = {
+	VMXSCOPE_VMCS_FIELDS(EC_FIELD_NAME)
 };
-static const u16 field_encodings[VMXMON_EC_NR_FIELDS] = {
-	VMXMON_VMCS_FIELDS(EC_FIELD_ENC)
+static const u16 field_encodings[VMXSCOPE_EC_NR_FIELDS] = {
+	VMXSCOPE_VMCS_FIELDS(EC_FIELD_ENC)
 };
 
-const char *vmxmon_ec_rule_section(enum vmxmon_ec_rule rule)
+const char *vmxscope_ec_rule_section(enum vmxscope_ec_rule rule)
 {
-	return rule > 0 && rule < VMXMON_EC_NR_RULES ? rule_sections[rule] : "";
+	return rule > 0 && rule < VMXSCOPE_EC_NR_RULES ? rule_sections[rule] : "";
 }
 
-const char *vmxmon_ec_rule_text(enum vmxmon_ec_rule rule)
+const char *vmxscope_ec_rule_text(enum vmxscope_ec_rule rule)
 {
-	return rule > 0 && rule < VMXMON_EC_NR_RULES ? rule_texts[rule] : "";
+	return rule > 0 && rule < VMXSCOPE_EC_NR_RULES ? rule_texts[rule] : "";
 }
 
-const char *vmxmon_ec_rule_name(enum vmxmon_ec_rule rule)
+const char *vmxscope_ec_rule_name(enum vmxscope_ec_rule rule)
 {
-	return rule > 0 && rule < VMXMON_EC_NR_RULES ? rule_names[rule] : "NONE";
+	return rule > 0 && rule < VMXSCOPE_EC_NR_RULES ? rule_names[rule] : "NONE";
 }
 
 /*
@@ -297,9 +297,9 @@ const char *vmxmon_ec_rule_name(enum vmxmon_ec_rule rule)
  * with error 8 (VMfailValid); SDM 27.8: guest state fails with a VM exit,
  * reason 33.
  */
-unsigned int vmxmon_ec_rule_class(enum vmxmon_ec_rule rule)
+unsigned int vmxscope_ec_rule_class(enum vmxscope_ec_rule rule)
 {
-	const char *sec = vmxmon_ec_rule_section(rule);
+	const char *sec = vmxscope_ec_rule_section(rule);
 
 	if (!strncmp(sec, "27.2.1", 6))
 		return 7;
@@ -310,21 +310,21 @@ unsigned int vmxmon_ec_rule_class(enum vmxmon_ec_rule rule)
 	return 0;
 }
 
-const char *vmxmon_ec_field_name(enum vmxmon_ec_field field)
+const char *vmxscope_ec_field_name(enum vmxscope_ec_field field)
 {
-	return field < VMXMON_EC_NR_FIELDS ? field_names[field] : "?";
+	return field < VMXSCOPE_EC_NR_FIELDS ? field_names[field] : "?";
 }
 
-u32 vmxmon_ec_field_encoding(enum vmxmon_ec_field field)
+u32 vmxscope_ec_field_encoding(enum vmxscope_ec_field field)
 {
-	return field < VMXMON_EC_NR_FIELDS ? field_encodings[field] : ~0U;
+	return field < VMXSCOPE_EC_NR_FIELDS ? field_encodings[field] : ~0U;
 }
 
-int vmxmon_ec_field_by_name(const char *name)
+int vmxscope_ec_field_by_name(const char *name)
 {
 	int i;
 
-	for (i = 0; i < VMXMON_EC_NR_FIELDS; i++)
+	for (i = 0; i < VMXSCOPE_EC_NR_FIELDS; i++)
 		if (!strcmp(field_names[i], name))
 			return i;
 	return -1;

@@ -5,28 +5,28 @@
  * the fields and the capability MSRs.  Pure logic: also built by
  * tools/testing/unit.
  */
-#ifndef _VMXMON_ENTRY_CHECK_H
-#define _VMXMON_ENTRY_CHECK_H
+#ifndef _VMXSCOPE_ENTRY_CHECK_H
+#define _VMXSCOPE_ENTRY_CHECK_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
 #endif
-#include <uapi/linux/vmxmon_vmcs.h>
+#include <uapi/linux/vmxscope_vmcs.h>
 
-/* The index of each field of the uapi table: VMXMON_EC_GUEST_CR0, ... */
-#define VMXMON_EC_IDX(name, enc, area)	VMXMON_EC_##name,
-enum vmxmon_ec_field {
-	VMXMON_VMCS_FIELDS(VMXMON_EC_IDX)
-	VMXMON_EC_NR_FIELDS
+/* The index of each field of the uapi table: VMXSCOPE_EC_GUEST_CR0, ... */
+#define VMXSCOPE_EC_IDX(name, enc, area)	VMXSCOPE_EC_##name,
+enum vmxscope_ec_field {
+	VMXSCOPE_VMCS_FIELDS(VMXSCOPE_EC_IDX)
+	VMXSCOPE_EC_NR_FIELDS
 };
-#undef VMXMON_EC_IDX
+#undef VMXSCOPE_EC_IDX
 
 /*
  * The rules, one line each: R(ID, SDM section, the rule).  The class
  * (27.2.1 controls -> VM-instruction error 7, 27.2.2-4 host state ->
  * error 8, 27.3 guest state -> exit reason 33) follows from the section.
  */
-#define VMXMON_EC_RULES(R) \
+#define VMXSCOPE_EC_RULES(R) \
 	R(PIN_RSVD, "27.2.1.1", "pin-based controls: reserved bits per IA32_VMX_(TRUE_)PINBASED_CTLS") \
 	R(PROC_RSVD, "27.2.1.1", "primary processor-based controls: reserved bits per IA32_VMX_(TRUE_)PROCBASED_CTLS") \
 	R(PROC2_RSVD, "27.2.1.1", "secondary processor-based controls: reserved bits per IA32_VMX_PROCBASED_CTLS2") \
@@ -131,16 +131,16 @@ enum vmxmon_ec_field {
 	R(PENDING_DBG_BS, "27.3.1.5", "blocking by STI/MOV SS or HLT: BS 1 iff RFLAGS.TF 1 and DEBUGCTL.BTF 0") \
 	R(LINK_PTR, "27.3.1.5", "VMCS link pointer all 1s, or 4-KByte aligned within MAXPHYADDR")
 
-#define VMXMON_EC_RULE_ID(id, sec, text)	VMXMON_EC_R_##id,
-enum vmxmon_ec_rule {
-	VMXMON_EC_R_NONE,
-	VMXMON_EC_RULES(VMXMON_EC_RULE_ID)
-	VMXMON_EC_NR_RULES
+#define VMXSCOPE_EC_RULE_ID(id, sec, text)	VMXSCOPE_EC_R_##id,
+enum vmxscope_ec_rule {
+	VMXSCOPE_EC_R_NONE,
+	VMXSCOPE_EC_RULES(VMXSCOPE_EC_RULE_ID)
+	VMXSCOPE_EC_NR_RULES
 };
-#undef VMXMON_EC_RULE_ID
+#undef VMXSCOPE_EC_RULE_ID
 
 /* Capability MSRs; controls as allowed-0 (low) / allowed-1 (high). */
-struct vmxmon_ec_caps {
+struct vmxscope_ec_caps {
 	u64 pin, proc, proc2, exit, entry;	/* TRUE_* when supported */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u64 ept_vpid_cap;			/* IA32_VMX_EPT_VPID_CAP */
@@ -150,30 +150,30 @@ struct vmxmon_ec_caps {
 	bool ia32e;				/* the CPU is in IA-32e mode */
 };
 
-struct vmxmon_ec_snapshot {
-	u64 f[VMXMON_EC_NR_FIELDS];
-	struct vmxmon_ec_caps caps;
+struct vmxscope_ec_snapshot {
+	u64 f[VMXSCOPE_EC_NR_FIELDS];
+	struct vmxscope_ec_caps caps;
 };
 
-struct vmxmon_ec_verdict {
-	enum vmxmon_ec_rule rule;	/* VMXMON_EC_R_NONE: entry would pass */
-	enum vmxmon_ec_field field;
+struct vmxscope_ec_verdict {
+	enum vmxscope_ec_rule rule;	/* VMXSCOPE_EC_R_NONE: entry would pass */
+	enum vmxscope_ec_field field;
 	u32 encoding;
 	u64 value;
 };
 
 /* The first failing rule in SDM order; returns verdict->rule. */
-enum vmxmon_ec_rule vmxmon_entry_check(const struct vmxmon_ec_snapshot *s,
-				       struct vmxmon_ec_verdict *verdict);
+enum vmxscope_ec_rule vmxscope_entry_check(const struct vmxscope_ec_snapshot *s,
+				       struct vmxscope_ec_verdict *verdict);
 
-const char *vmxmon_ec_rule_section(enum vmxmon_ec_rule rule);
-const char *vmxmon_ec_rule_text(enum vmxmon_ec_rule rule);
-const char *vmxmon_ec_rule_name(enum vmxmon_ec_rule rule);
+const char *vmxscope_ec_rule_section(enum vmxscope_ec_rule rule);
+const char *vmxscope_ec_rule_text(enum vmxscope_ec_rule rule);
+const char *vmxscope_ec_rule_name(enum vmxscope_ec_rule rule);
 /* How hardware fails that rule: VM-instruction error 7 or 8, exit 33. */
-unsigned int vmxmon_ec_rule_class(enum vmxmon_ec_rule rule);
-const char *vmxmon_ec_field_name(enum vmxmon_ec_field field);
-u32 vmxmon_ec_field_encoding(enum vmxmon_ec_field field);
+unsigned int vmxscope_ec_rule_class(enum vmxscope_ec_rule rule);
+const char *vmxscope_ec_field_name(enum vmxscope_ec_field field);
+u32 vmxscope_ec_field_encoding(enum vmxscope_ec_field field);
 /* Field index of a name of the uapi table, or -1. */
-int vmxmon_ec_field_by_name(const char *name);
+int vmxscope_ec_field_by_name(const char *name);
 
-#endif /* _VMXMON_ENTRY_CHECK_H */
+#endif /* _VMXSCOPE_ENTRY_CHECK_H */

@@ -9,9 +9,9 @@
 #include "entry_check_int.h"
 
 /* SDM 27.3.1.1: control registers, debug registers, MSRs. */
-int vmxmon_ec_check_guest_regs(struct ec_ctx *c)
+int vmxscope_ec_check_guest_regs(struct ec_ctx *c)
 {
-	const struct vmxmon_ec_caps *cap = c->cap;
+	const struct vmxscope_ec_caps *cap = c->cap;
 	u64 cr0 = F(GUEST_CR0), cr4 = F(GUEST_CR4);
 	u64 fixed0 = cap->cr0_fixed0;
 
@@ -57,11 +57,11 @@ int vmxmon_ec_check_guest_regs(struct ec_ctx *c)
 }
 
 struct ec_seg {
-	enum vmxmon_ec_field sel, base, limit, ar;
+	enum vmxscope_ec_field sel, base, limit, ar;
 };
 
-#define SEG(s) { VMXMON_EC_GUEST_##s##_SELECTOR, VMXMON_EC_GUEST_##s##_BASE, \
-		 VMXMON_EC_GUEST_##s##_LIMIT, VMXMON_EC_GUEST_##s##_AR_BYTES }
+#define SEG(s) { VMXSCOPE_EC_GUEST_##s##_SELECTOR, VMXSCOPE_EC_GUEST_##s##_BASE, \
+		 VMXSCOPE_EC_GUEST_##s##_LIMIT, VMXSCOPE_EC_GUEST_##s##_AR_BYTES }
 enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, NR_SEGS };
 static const struct ec_seg segs[NR_SEGS] = {
 	[S_ES] = SEG(ES), [S_CS] = SEG(CS), [S_SS] = SEG(SS), [S_DS] = SEG(DS),
@@ -90,7 +90,7 @@ static int check_seg_common(struct ec_ctx *c, int i, bool want_s)
 }
 
 /* SDM 27.3.1.2: segment registers (not virtual-8086 mode). */
-int vmxmon_ec_check_guest_segs(struct ec_ctx *c)
+int vmxscope_ec_check_guest_segs(struct ec_ctx *c)
 {
 	u32 cs_ar = SEG_AR(S_CS), ss_ar = SEG_AR(S_SS);
 	unsigned int cs_type = AR_TYPE(cs_ar);
@@ -182,7 +182,7 @@ int vmxmon_ec_check_guest_segs(struct ec_ctx *c)
 }
 
 /* SDM 27.3.1.3-27.3.1.4: GDTR, IDTR, RIP, RFLAGS. */
-int vmxmon_ec_check_guest_dt_rip(struct ec_ctx *c)
+int vmxscope_ec_check_guest_dt_rip(struct ec_ctx *c)
 {
 	u64 rflags = F(GUEST_RFLAGS);
 	bool cs_l = c->ia32e && (F(GUEST_CS_AR_BYTES) & AR_L);
@@ -228,7 +228,7 @@ static bool inj_allowed(u64 activity, u32 inj)
 }
 
 /* SDM 27.3.1.5: non-register state. */
-int vmxmon_ec_check_guest_nonreg(struct ec_ctx *c)
+int vmxscope_ec_check_guest_nonreg(struct ec_ctx *c)
 {
 	u64 act = F(GUEST_ACTIVITY_STATE), intr = F(GUEST_INTERRUPTIBILITY_INFO);
 	u64 pend = F(GUEST_PENDING_DBG_EXCEPTIONS), link = F(VMCS_LINK_POINTER);

@@ -4,8 +4,8 @@
  * entry_check_guest.c (guest state: SDM 27.3.1) share: the bit names they
  * test, the context derived once from the snapshot, small predicates.
  */
-#ifndef _VMXMON_ENTRY_CHECK_INT_H
-#define _VMXMON_ENTRY_CHECK_INT_H
+#ifndef _VMXSCOPE_ENTRY_CHECK_INT_H
+#define _VMXSCOPE_ENTRY_CHECK_INT_H
 
 #ifdef __KERNEL__
 #include <linux/kernel.h>
@@ -96,26 +96,26 @@ enum {
 #define EPT_CAP_WB		(1ULL << 14)
 #define EPT_CAP_AD		(1ULL << 21)
 
-#define F(name)			(c->s->f[VMXMON_EC_##name])
-#define FAIL(rule, field)	fail(c, VMXMON_EC_R_##rule, VMXMON_EC_##field)
-#define FAIL_AT(rule, idx)	fail(c, VMXMON_EC_R_##rule, idx)
+#define F(name)			(c->s->f[VMXSCOPE_EC_##name])
+#define FAIL(rule, field)	fail(c, VMXSCOPE_EC_R_##rule, VMXSCOPE_EC_##field)
+#define FAIL_AT(rule, idx)	fail(c, VMXSCOPE_EC_R_##rule, idx)
 
 /* What the checks derive once from the snapshot. */
 struct ec_ctx {
-	const struct vmxmon_ec_snapshot *s;
-	struct vmxmon_ec_verdict *v;
-	const struct vmxmon_ec_caps *cap;
+	const struct vmxscope_ec_snapshot *s;
+	struct vmxscope_ec_verdict *v;
+	const struct vmxscope_ec_caps *cap;
 	u32 pin, proc, proc2, exit, entry;
 	u32 inj;		/* event-injection field if valid, else 0 */
 	bool ug, ia32e;
 };
 
-static inline int fail(struct ec_ctx *c, enum vmxmon_ec_rule rule,
-		enum vmxmon_ec_field field)
+static inline int fail(struct ec_ctx *c, enum vmxscope_ec_rule rule,
+		enum vmxscope_ec_field field)
 {
 	c->v->rule = rule;
 	c->v->field = field;
-	c->v->encoding = vmxmon_ec_field_encoding(field);
+	c->v->encoding = vmxscope_ec_field_encoding(field);
 	c->v->value = c->s->f[field];
 	return rule;
 }
@@ -158,9 +158,9 @@ static inline bool bad_pat(u64 pat)
 	return false;
 }
 
-int vmxmon_ec_check_guest_regs(struct ec_ctx *c);
-int vmxmon_ec_check_guest_segs(struct ec_ctx *c);
-int vmxmon_ec_check_guest_dt_rip(struct ec_ctx *c);
-int vmxmon_ec_check_guest_nonreg(struct ec_ctx *c);
+int vmxscope_ec_check_guest_regs(struct ec_ctx *c);
+int vmxscope_ec_check_guest_segs(struct ec_ctx *c);
+int vmxscope_ec_check_guest_dt_rip(struct ec_ctx *c);
+int vmxscope_ec_check_guest_nonreg(struct ec_ctx *c);
 
-#endif /* _VMXMON_ENTRY_CHECK_INT_H */
+#endif /* _VMXSCOPE_ENTRY_CHECK_INT_H */

@@ -28,7 +28,7 @@
 static u64 *ept_pml4;
 static bool ept_1g;
 static unsigned long ept_pages;
-static struct vmxmon_mtrr_state mtrr;
+static struct vmxscope_mtrr_state mtrr;
 
 static u64 *ept_table(void)
 {
@@ -65,10 +65,10 @@ static int ept_map_pd(u64 *pd, u64 base)
 
 	for (i = 0; i < EPT_ENTRIES; i++) {
 		u64 pa = base + ((u64)i << 21);
-		u8 type = vmxmon_mtrr_range_type(&mtrr, pa, SZ_2M);
+		u8 type = vmxscope_mtrr_range_type(&mtrr, pa, SZ_2M);
 		u64 *pt;
 
-		if (type != VMXMON_MTRR_MIXED) {
+		if (type != VMXSCOPE_MTRR_MIXED) {
 			pd[i] = ept_leaf(pa, type, true);
 			continue;
 		}
@@ -78,7 +78,7 @@ static int ept_map_pd(u64 *pd, u64 base)
 		for (j = 0; j < EPT_ENTRIES; j++) {
 			u64 p = pa + ((u64)j << 12);
 
-			pt[j] = ept_leaf(p, vmxmon_mtrr_range_type(&mtrr, p, SZ_4K),
+			pt[j] = ept_leaf(p, vmxscope_mtrr_range_type(&mtrr, p, SZ_4K),
 					 false);
 		}
 		pd[i] = __pa(pt) | EPT_RWX;
@@ -95,8 +95,8 @@ static int ept_map_1g(u64 base)
 	if (!pdpt)
 		return -ENOMEM;
 	pdpte = &pdpt[(base >> 30) & 511];
-	type = vmxmon_mtrr_range_type(&mtrr, base, SZ_1G);
-	if (ept_1g && type != VMXMON_MTRR_MIXED) {
+	type = vmxscope_mtrr_range_type(&mtrr, base, SZ_1G);
+	if (ept_1g && type != VMXSCOPE_MTRR_MIXED) {
 		*pdpte = ept_leaf(base, type, true);
 		return 0;
 	}
@@ -114,7 +114,7 @@ static void ept_free_table(u64 *t, int level)
 	free_page((unsigned long)t);
 }
 
-void vmxmon_ept_free(void)
+void vmxscope_ept_free(void)
 {
 	if (ept_pml4)
 		ept_free_table(ept_pml4, 4);
@@ -122,7 +122,7 @@ void vmxmon_ept_free(void)
 	ept_pages = 0;
 }
 
-unsigned long vmxmon_ept_pages(void)
+unsigned long vmxscope_ept_pages(void)
 {
 	return ept_pages;
 }
@@ -151,12 +151,12 @@ static u64 ept_top(void)
 	return min_t(u64, top, round_up(end, SZ_1G));
 }
 
-int vmxmon_ept_init(void)
+int vmxscope_ept_init(void)
 {
-	u64 cap = vmxmon_cfg.ept_vpid_cap, top, pa;
+	u64 cap = vmxscope_cfg.ept_vpid_cap, top, pa;
 	int ret;
 
-	vmxmon_mtrr_read(&mtrr);
+	vmxscope_mtrr_read(&mtrr);
 	ept_1g = cap & VMX_EPT_1GB_PAGE_BIT;
 	ept_pml4 = ept_table();
 	if (!ept_pml4)
@@ -165,12 +165,12 @@ int vmxmon_ept_init(void)
 	for (pa = 0; pa < top; pa += SZ_1G) {
 		ret = ept_map_1g(pa);
 		if (ret) {
-			vmxmon_ept_free();
+			vmxscope_ept_free();
 			return ret;
 		}
 	}
 	/* SDM 25.6.11: 4-level walk; WB paging structures when allowed. */
-	vmxmon_cfg.eptp = __pa(ept_pml4) | VMX_EPTP_PWL_4 |
+	vmxscope_cfg.eptp = __pa(ept_pml4) | VMX_EPTP_PWL_4 |
 		(cap & VMX_EPTP_WB_BIT ? VMX_EPTP_MT_WB : VMX_EPTP_MT_UC);
 	pr_info("EPT identity map of %llu GiB in %lu pages (%s leaves)\n",
 		top >> 30, ept_pages, ept_1g ? "1G/2M/4K" : "2M/4K");
@@ -178,18 +178,18 @@ int vmxmon_ept_init(void)
 }
 
 /* The map covers every address the guest can form: a violation is a bug. */
-enum vmxmon_exit_action vmxmon_handle_ept_violation(struct vmxmon_cpu *vc,
-						    struct vmxmon_regs *regs)
+enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_cpu *vc,
+						    struct vmxscope_regs *regs)
 {
-	vmxmon_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: EPT violation at GPA %#llx\n",
+	vmxscope_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: EPT violation at GPA %#llx\n",
 			vc->cpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS));
-	return vmxmon_abort(vc, regs, "EPT violation");
+	return vmxscope_abort(vc, regs, "EPT violation");
 }
 
-enum vmxmon_exit_action vmxmon_handle_ept_misconfig(struct vmxmon_cpu *vc,
-						    struct vmxmon_regs *regs)
+enum vmxscope_exit_action vmxscope_handle_ept_misconfig(struct vmxscope_cpu *vc,
+						    struct vmxscope_regs *regs)
 {
-	vmxmon_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: EPT misconfiguration at GPA %#llx\n",
+	vmxscope_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: EPT misconfiguration at GPA %#llx\n",
 			vc->cpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS));
-	return vmxmon_abort(vc, regs, "EPT misconfiguration");
+	return vmxscope_abort(vc, regs, "EPT misconfiguration");
 }

@@ -24,7 +24,7 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
-#include <vmxmon/trace.h>
+#include <vmxscope/trace.h>
 
 #include "vmcs.h"
 #include "vmx.h"
@@ -34,11 +34,11 @@ static const struct {
 	u16 nr;
 	const char *name;
 } exit_names[] = {
-	VMXMON_EXIT_REASONS(NAME_ENTRY)
+	VMXSCOPE_EXIT_REASONS(NAME_ENTRY)
 };
 
 /* For logs and debugfs only: a linear search is fine. */
-const char *vmxmon_exit_reason_name(u32 reason)
+const char *vmxscope_exit_reason_name(u32 reason)
 {
 	unsigned int i;
 
@@ -77,7 +77,7 @@ static const char * const insn_errors[] = {
 	[28] = "Invalid operand to INVEPT/INVVPID",
 };
 
-const char *vmxmon_insn_error_name(u32 error)
+const char *vmxscope_insn_error_name(u32 error)
 {
 	if (error < ARRAY_SIZE(insn_errors) && insn_errors[error])
 		return insn_errors[error];
@@ -85,7 +85,7 @@ const char *vmxmon_insn_error_name(u32 error)
 }
 
 /* Console output is deferred to the guest: the guest may hold its locks. */
-void vmxmon_root_log(const char *fmt, ...)
+void vmxscope_root_log(const char *fmt, ...)
 {
 	va_list args;
 
@@ -95,14 +95,14 @@ void vmxmon_root_log(const char *fmt, ...)
 }
 
 #define root_err(fmt, ...) \
-	vmxmon_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: " fmt, \
+	vmxscope_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: " fmt, \
 			smp_processor_id(), ##__VA_ARGS__)
 
 /*
  * Past the exiting instruction, as the CPU would have gone on: STI/MOV-SS
  * blocking ends, and a single-step trap is still owed (SDM 26.3.1.5).
  */
-void vmxmon_skip_instruction(void)
+void vmxscope_skip_instruction(void)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
@@ -117,7 +117,7 @@ void vmxmon_skip_instruction(void)
 }
 
 /* Event injection on the next VM entry (SDM 24.8.3, 27.6). */
-void vmxmon_inject_exception(unsigned int vector, bool has_error, u32 error)
+void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error)
 {
 	u32 info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION | vector;
 
@@ -130,7 +130,7 @@ void vmxmon_inject_exception(unsigned int vector, bool has_error, u32 error)
 
 /*
  * The leave path ends by loading the guest's CR3 and runs on after it, so
- * that CR3 must map vmxmon: ring 0 with a kernel page table.  Ring 3, or
+ * that CR3 must map vmxscope: ring 0 with a kernel page table.  Ring 3, or
  * ring 0 still on PTI's user page table (entry code), does not.
  */
 #define PTI_USER_PGD	BIT(PAGE_SHIFT)	/* arch/x86/entry/calling.h */
@@ -146,13 +146,13 @@ static bool guest_cr3_maps_kernel(void)
 /*
  * Leave VMX on this CPU and let the guest re-execute the instruction
  * natively: what the CPU does then is what it would have done without
- * vmxmon.  At launch, vmxmon_launch() returns -EIO instead.  From a
- * context whose CR3 does not map vmxmon, an irq_work makes the guest ask
+ * vmxscope.  At launch, vmxscope_launch() returns -EIO instead.  From a
+ * context whose CR3 does not map vmxscope, an irq_work makes the guest ask
  * to leave from its kernel as soon as interrupts are on; meanwhile the
  * exiting instruction retries, or gets #UD if interrupts are off.
  */
-static enum vmxmon_exit_action give_back(struct vmxmon_cpu *vc,
-					 struct vmxmon_regs *regs,
+static enum vmxscope_exit_action give_back(struct vmxscope_cpu *vc,
+					 struct vmxscope_regs *regs,
 					 const char *level, const char *why)
 {
 	u32 reason = vmcs_read32(VM_EXIT_REASON);
@@ -160,54 +160,54 @@ static enum vmxmon_exit_action give_back(struct vmxmon_cpu *vc,
 	if (!vc->launching && !guest_cr3_maps_kernel()) {
 		if (!vc->leave_queued) {
 			vc->leave_queued = true;
-			vmxmon_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s) in user context, guest RIP %#lx; leaving VMX from the guest's kernel\n",
+			vmxscope_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s) in user context, guest RIP %#lx; leaving VMX from the guest's kernel\n",
 					level, vc->cpu, why, reason & 0xffff,
-					vmxmon_exit_reason_name(reason),
+					vmxscope_exit_reason_name(reason),
 					vmcs_readl(GUEST_RIP));
 			irq_work_queue(&vc->leave_work);
 		}
 		if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))
-			vmxmon_inject_exception(X86_TRAP_UD, false, 0);
-		return VMXMON_RESUME;
+			vmxscope_inject_exception(X86_TRAP_UD, false, 0);
+		return VMXSCOPE_RESUME;
 	}
-	vmxmon_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx; leaving VMX on this CPU\n",
+	vmxscope_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx; leaving VMX on this CPU\n",
 			level, vc->cpu, why, reason & 0xffff,
-			vmxmon_exit_reason_name(reason),
+			vmxscope_exit_reason_name(reason),
 			reason & VMX_EXIT_REASONS_FAILED_VMENTRY ? ", VM-entry failure" : "",
 			vmcs_readl(EXIT_QUALIFICATION), vmcs_readl(GUEST_RIP));
-	vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
+	vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
 	if (vc->launching)
 		regs->rax = -EIO;
 	else
-		vc->state = VMXMON_CPU_ABORTED;
-	return VMXMON_LEAVE;
+		vc->state = VMXSCOPE_CPU_ABORTED;
+	return VMXSCOPE_LEAVE;
 }
 
-/* Something vmxmon cannot handle: an error, then as without vmxmon. */
-enum vmxmon_exit_action vmxmon_abort(struct vmxmon_cpu *vc,
-				     struct vmxmon_regs *regs, const char *why)
+/* Something vmxscope cannot handle: an error, then as without vmxscope. */
+enum vmxscope_exit_action vmxscope_abort(struct vmxscope_cpu *vc,
+				     struct vmxscope_regs *regs, const char *why)
 {
 	return give_back(vc, regs, KERN_ERR, why);
 }
 
 /* The guest is on its way out of this kernel (kexec, reboot): let go. */
-enum vmxmon_exit_action vmxmon_release_cpu(struct vmxmon_cpu *vc,
-					   struct vmxmon_regs *regs,
+enum vmxscope_exit_action vmxscope_release_cpu(struct vmxscope_cpu *vc,
+					   struct vmxscope_regs *regs,
 					   const char *why)
 {
 	return give_back(vc, regs, KERN_NOTICE, why);
 }
 
 /* SDM 26.1.2: VMX instructions always exit; as without VMX, #UD. */
-static enum vmxmon_exit_action handle_ud(struct vmxmon_cpu *vc,
-					 struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_ud(struct vmxscope_cpu *vc,
+					 struct vmxscope_regs *regs)
 {
-	vmxmon_inject_exception(X86_TRAP_UD, false, 0);
-	return VMXMON_RESUME;
+	vmxscope_inject_exception(X86_TRAP_UD, false, 0);
+	return VMXSCOPE_RESUME;
 }
 
-static enum vmxmon_exit_action handle_cpuid(struct vmxmon_cpu *vc,
-					    struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
+					    struct vmxscope_regs *regs)
 {
 	unsigned int eax = regs->rax, ebx, ecx = regs->rcx, edx;
 
@@ -216,17 +216,17 @@ static enum vmxmon_exit_action handle_cpuid(struct vmxmon_cpu *vc,
 	regs->rbx = ebx;
 	regs->rcx = ecx;
 	regs->rdx = edx;
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }
 
 /* INVD would drop dirty lines the host owns too: write them back instead. */
-static enum vmxmon_exit_action handle_invd(struct vmxmon_cpu *vc,
-					   struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_invd(struct vmxscope_cpu *vc,
+					   struct vmxscope_regs *regs)
 {
 	wbinvd();
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }
 
 /* The checks XSETBV itself makes (SDM Vol. 2C "XSETBV"), then XSETBV. */
@@ -252,45 +252,45 @@ static bool xcr0_valid(u32 index, u64 xcr0)
 	return true;
 }
 
-static enum vmxmon_exit_action handle_xsetbv(struct vmxmon_cpu *vc,
-					     struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_xsetbv(struct vmxscope_cpu *vc,
+					     struct vmxscope_regs *regs)
 {
 	u64 value = (u32)regs->rax | (regs->rdx << 32);
 
 	if (!xcr0_valid(regs->rcx, value)) {
-		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
-		return VMXMON_RESUME;
+		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXSCOPE_RESUME;
 	}
 	xsetbv(regs->rcx, value);
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }
 
 /*
- * vmxmon's own VMCALLs: ring 0 (CPL is SS.DPL, SDM 24.4.1) and the key.
+ * vmxscope's own VMCALLs: ring 0 (CPL is SS.DPL, SDM 24.4.1) and the key.
  * LEAVE gives this CPU back; SYNC takes the traps now wanted (trap.c);
  * DUMP reads the VMCS into the buffer this CPU set before (vmx.c).
  */
-static enum vmxmon_exit_action handle_vmcall(struct vmxmon_cpu *vc,
-					     struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_vmcall(struct vmxscope_cpu *vc,
+					     struct vmxscope_regs *regs)
 {
 	u32 ss_ar = vmcs_read32(GUEST_SS_AR_BYTES);
 
-	if (((ss_ar >> 5) & 3) || regs->rdx != vmxmon_cfg.leave_key)
+	if (((ss_ar >> 5) & 3) || regs->rdx != vmxscope_cfg.leave_key)
 		return handle_ud(vc, regs);
 	switch (regs->rax) {
-	case VMXMON_VMCALL_LEAVE:
-		return vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP) +
+	case VMXSCOPE_VMCALL_LEAVE:
+		return vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP) +
 					  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	case VMXMON_VMCALL_SYNC:
-		vmxmon_trap_apply(vc);
-		vmxmon_skip_instruction();
-		return VMXMON_RESUME;
-	case VMXMON_VMCALL_DUMP:
+	case VMXSCOPE_VMCALL_SYNC:
+		vmxscope_trap_apply(vc);
+		vmxscope_skip_instruction();
+		return VMXSCOPE_RESUME;
+	case VMXSCOPE_VMCALL_DUMP:
 		if (vc->dump)
-			vmxmon_vmcs_dump(vc->dump);
-		vmxmon_skip_instruction();
-		return VMXMON_RESUME;
+			vmxscope_vmcs_dump(vc->dump);
+		vmxscope_skip_instruction();
+		return VMXSCOPE_RESUME;
 	default:
 		return handle_ud(vc, regs);
 	}
@@ -301,10 +301,10 @@ static enum vmxmon_exit_action handle_vmcall(struct vmxmon_cpu *vc,
  * CPU back with the guest's state, and the fault recurs natively.  Linux
  * reboots this way on purpose (reboot=t).
  */
-static enum vmxmon_exit_action handle_triple_fault(struct vmxmon_cpu *vc,
-						   struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_triple_fault(struct vmxscope_cpu *vc,
+						   struct vmxscope_regs *regs)
 {
-	return vmxmon_abort(vc, regs, "guest triple fault");
+	return vmxscope_abort(vc, regs, "guest triple fault");
 }
 
 /*
@@ -312,12 +312,12 @@ static enum vmxmon_exit_action handle_triple_fault(struct vmxmon_cpu *vc,
  * kernels' cpu_emergency_vmxoff()): give the CPU back and let the VMXOFF
  * run natively, where it #UDs as the guest's CR4.VMXE says.  Ring 3: #UD.
  */
-static enum vmxmon_exit_action handle_vmxoff(struct vmxmon_cpu *vc,
-					     struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_vmxoff(struct vmxscope_cpu *vc,
+					     struct vmxscope_regs *regs)
 {
 	if ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3)
 		return handle_ud(vc, regs);
-	return vmxmon_release_cpu(vc, regs, "guest VMXOFF in ring 0");
+	return vmxscope_release_cpu(vc, regs, "guest VMXOFF in ring 0");
 }
 
 /*
@@ -325,110 +325,110 @@ static enum vmxmon_exit_action handle_vmxoff(struct vmxmon_cpu *vc,
  * CPUs that go offline leave VMX first, so an INIT here is unexpected:
  * give the CPU back rather than emulate wait-for-SIPI.
  */
-static enum vmxmon_exit_action handle_init(struct vmxmon_cpu *vc,
-					   struct vmxmon_regs *regs)
+static enum vmxscope_exit_action handle_init(struct vmxscope_cpu *vc,
+					   struct vmxscope_regs *regs)
 {
-	return vmxmon_abort(vc, regs, "INIT signal");
+	return vmxscope_abort(vc, regs, "INIT signal");
 }
 
-/* Only in wait-for-SIPI, which vmxmon never enters: ignore it. */
-static enum vmxmon_exit_action handle_sipi(struct vmxmon_cpu *vc,
-					   struct vmxmon_regs *regs)
+/* Only in wait-for-SIPI, which vmxscope never enters: ignore it. */
+static enum vmxscope_exit_action handle_sipi(struct vmxscope_cpu *vc,
+					   struct vmxscope_regs *regs)
 {
-	return VMXMON_RESUME;
+	return VMXSCOPE_RESUME;
 }
 
-static const vmxmon_exit_handler_t handlers[VMXMON_NR_EXIT_REASONS] = {
-	[VMXMON_EXIT_EXCEPTION_NMI]	= vmxmon_handle_exception,
-	[VMXMON_EXIT_TRIPLE_FAULT]	= handle_triple_fault,
-	[VMXMON_EXIT_INIT_SIGNAL]	= handle_init,
-	[VMXMON_EXIT_SIPI_SIGNAL]	= handle_sipi,
-	[VMXMON_EXIT_CPUID]		= handle_cpuid,
-	[VMXMON_EXIT_GETSEC]		= handle_ud,
-	[VMXMON_EXIT_INVD]		= handle_invd,
-	[VMXMON_EXIT_VMCALL]		= handle_vmcall,
-	[VMXMON_EXIT_VMCLEAR]		= handle_ud,
-	[VMXMON_EXIT_VMLAUNCH]		= handle_ud,
-	[VMXMON_EXIT_VMPTRLD]		= handle_ud,
-	[VMXMON_EXIT_VMPTRST]		= handle_ud,
-	[VMXMON_EXIT_VMREAD]		= handle_ud,
-	[VMXMON_EXIT_VMRESUME]		= handle_ud,
-	[VMXMON_EXIT_VMWRITE]		= handle_ud,
-	[VMXMON_EXIT_VMXOFF]		= handle_vmxoff,
-	[VMXMON_EXIT_VMXON]		= handle_ud,
-	[VMXMON_EXIT_CR_ACCESS]		= vmxmon_handle_cr,
-	[VMXMON_EXIT_IO_INSTRUCTION]	= vmxmon_handle_io,
-	[VMXMON_EXIT_MSR_READ]		= vmxmon_handle_rdmsr,
-	[VMXMON_EXIT_MSR_WRITE]		= vmxmon_handle_wrmsr,
-	[VMXMON_EXIT_EPT_VIOLATION]	= vmxmon_handle_ept_violation,
-	[VMXMON_EXIT_EPT_MISCONFIG]	= vmxmon_handle_ept_misconfig,
-	[VMXMON_EXIT_INVEPT]		= handle_ud,
-	[VMXMON_EXIT_INVVPID]		= handle_ud,
-	[VMXMON_EXIT_VMFUNC]		= handle_ud,
-	[VMXMON_EXIT_XSETBV]		= handle_xsetbv,
+static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] = {
+	[VMXSCOPE_EXIT_EXCEPTION_NMI]	= vmxscope_handle_exception,
+	[VMXSCOPE_EXIT_TRIPLE_FAULT]	= handle_triple_fault,
+	[VMXSCOPE_EXIT_INIT_SIGNAL]	= handle_init,
+	[VMXSCOPE_EXIT_SIPI_SIGNAL]	= handle_sipi,
+	[VMXSCOPE_EXIT_CPUID]		= handle_cpuid,
+	[VMXSCOPE_EXIT_GETSEC]		= handle_ud,
+	[VMXSCOPE_EXIT_INVD]		= handle_invd,
+	[VMXSCOPE_EXIT_VMCALL]		= handle_vmcall,
+	[VMXSCOPE_EXIT_VMCLEAR]		= handle_ud,
+	[VMXSCOPE_EXIT_VMLAUNCH]		= handle_ud,
+	[VMXSCOPE_EXIT_VMPTRLD]		= handle_ud,
+	[VMXSCOPE_EXIT_VMPTRST]		= handle_ud,
+	[VMXSCOPE_EXIT_VMREAD]		= handle_ud,
+	[VMXSCOPE_EXIT_VMRESUME]		= handle_ud,
+	[VMXSCOPE_EXIT_VMWRITE]		= handle_ud,
+	[VMXSCOPE_EXIT_VMXOFF]		= handle_vmxoff,
+	[VMXSCOPE_EXIT_VMXON]		= handle_ud,
+	[VMXSCOPE_EXIT_CR_ACCESS]		= vmxscope_handle_cr,
+	[VMXSCOPE_EXIT_IO_INSTRUCTION]	= vmxscope_handle_io,
+	[VMXSCOPE_EXIT_MSR_READ]		= vmxscope_handle_rdmsr,
+	[VMXSCOPE_EXIT_MSR_WRITE]		= vmxscope_handle_wrmsr,
+	[VMXSCOPE_EXIT_EPT_VIOLATION]	= vmxscope_handle_ept_violation,
+	[VMXSCOPE_EXIT_EPT_MISCONFIG]	= vmxscope_handle_ept_misconfig,
+	[VMXSCOPE_EXIT_INVEPT]		= handle_ud,
+	[VMXSCOPE_EXIT_INVVPID]		= handle_ud,
+	[VMXSCOPE_EXIT_VMFUNC]		= handle_ud,
+	[VMXSCOPE_EXIT_XSETBV]		= handle_xsetbv,
 };
 
-static enum vmxmon_exit_action dispatch(struct vmxmon_cpu *vc,
-					struct vmxmon_regs *regs, u32 reason)
+static enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
+					struct vmxscope_regs *regs, u32 reason)
 {
 	u16 basic = reason & 0xffff;
 
-	if (basic < VMXMON_NR_EXIT_REASONS)
+	if (basic < VMXSCOPE_NR_EXIT_REASONS)
 		WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
 	else
 		WRITE_ONCE(vc->exits_other, vc->exits_other + 1);
-	vmxmon_trace_exit(vc->cpu, reason, vmcs_readl(GUEST_RIP),
+	vmxscope_trace_exit(vc->cpu, reason, vmcs_readl(GUEST_RIP),
 			  vmcs_readl(EXIT_QUALIFICATION));
 
 	/* SDM 27.8: the guest state was not loaded; its fields say why. */
 	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
-		return vmxmon_abort(vc, regs, "VM entry failed");
-	if (basic < VMXMON_NR_EXIT_REASONS && handlers[basic])
+		return vmxscope_abort(vc, regs, "VM entry failed");
+	if (basic < VMXSCOPE_NR_EXIT_REASONS && handlers[basic])
 		return handlers[basic](vc, regs);
-	return vmxmon_abort(vc, regs, "unhandled VM exit");
+	return vmxscope_abort(vc, regs, "unhandled VM exit");
 }
 
 /*
  * Log2 bucket of @ticks: 0 for 0-1, b for 2^b..2^(b+1)-1, the last one
- * for everything longer (uapi struct vmxmon_latency).
+ * for everything longer (uapi struct vmxscope_latency).
  */
 static unsigned int latency_bucket(u64 ticks)
 {
 	unsigned int b = ticks ? fls64(ticks) - 1 : 0;
 
-	return min(b, VMXMON_LATENCY_BUCKETS - 1U);
+	return min(b, VMXSCOPE_LATENCY_BUCKETS - 1U);
 }
 
 /*
- * Called by entry.S; returns VMXMON_RESUME or VMXMON_LEAVE.  The TSC is
+ * Called by entry.S; returns VMXSCOPE_RESUME or VMXSCOPE_LEAVE.  The TSC is
  * read first and again just before resuming: what an exit costs in root
  * mode, without the VM exit and VM entry transitions themselves.
  */
-int vmxmon_handle_exit(struct vmxmon_regs *regs)
+int vmxscope_handle_exit(struct vmxscope_regs *regs)
 {
 	u64 start = rdtsc();
-	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 	u32 reason = vmcs_read32(VM_EXIT_REASON);
 	u16 basic = reason & 0xffff;
-	enum vmxmon_exit_action action = dispatch(vc, regs, reason);
+	enum vmxscope_exit_action action = dispatch(vc, regs, reason);
 	u32 *slot;
 
-	if (action != VMXMON_RESUME || basic >= VMXMON_NR_EXIT_REASONS)
+	if (action != VMXSCOPE_RESUME || basic >= VMXSCOPE_NR_EXIT_REASONS)
 		return action;
 	/* Only this CPU writes its histogram; readers may see it torn. */
 	slot = &vc->latency[basic][latency_bucket(rdtsc() - start)];
 	WRITE_ONCE(*slot, *slot + 1);
-	return VMXMON_RESUME;
+	return VMXSCOPE_RESUME;
 }
 
 /* VMRESUME itself failed (VMfailValid): name the error, then leave. */
-void vmxmon_resume_failed(struct vmxmon_regs *regs)
+void vmxscope_resume_failed(struct vmxscope_regs *regs)
 {
-	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
 	root_err("VMRESUME failed: VM-instruction error %u (%s); leaving VMX on this CPU\n",
-		 err, vmxmon_insn_error_name(err));
-	vmxmon_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
-	vc->state = VMXMON_CPU_ABORTED;
+		 err, vmxscope_insn_error_name(err));
+	vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
+	vc->state = VMXSCOPE_CPU_ABORTED;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Control-register access exits (SDM 26.1.3, exit qualification in SDM
- * Table 28-3; seed book §3.10.1.10).  vmxmon owns CR0.PG and CR4.VMXE, so
+ * Table 28-3; seed book §3.10.1.10).  vmxscope owns CR0.PG and CR4.VMXE, so
  * MOV to CR0/CR4 exits only when the guest writes one of them differing
  * from the read shadow (paging off; kvm_intel enabling VMX); MOV to/from
  * CR3 exits only when the CPU forces CR3 exiting on.
@@ -22,7 +22,7 @@
 #define CR3_NOFLUSH		BIT_ULL(63)
 
 /* General register n of the instruction encoding; RSP lives in the VMCS. */
-static unsigned long *gpr(struct vmxmon_regs *regs, unsigned int n)
+static unsigned long *gpr(struct vmxscope_regs *regs, unsigned int n)
 {
 	unsigned long *map[16] = {
 		&regs->rax, &regs->rcx, &regs->rdx, &regs->rbx, NULL,
@@ -34,12 +34,12 @@ static unsigned long *gpr(struct vmxmon_regs *regs, unsigned int n)
 	return map[n];
 }
 
-static unsigned long read_gpr(struct vmxmon_regs *regs, unsigned int n)
+static unsigned long read_gpr(struct vmxscope_regs *regs, unsigned int n)
 {
 	return n == 4 ? vmcs_readl(GUEST_RSP) : *gpr(regs, n);
 }
 
-static void write_gpr(struct vmxmon_regs *regs, unsigned int n,
+static void write_gpr(struct vmxscope_regs *regs, unsigned int n,
 		      unsigned long v)
 {
 	if (n == 4)
@@ -49,9 +49,9 @@ static void write_gpr(struct vmxmon_regs *regs, unsigned int n,
 }
 
 /* Flush this VPID's translations as MOV to CR3/CR4 would have (SDM 4.10.4.1). */
-static void flush_vpid(struct vmxmon_cpu *vc, bool globals)
+static void flush_vpid(struct vmxscope_cpu *vc, bool globals)
 {
-	if (!vmxmon_cfg.invvpid_single)
+	if (!vmxscope_cfg.invvpid_single)
 		vmx_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0, 0);
 	else if (globals)
 		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vc->vpid, 0);
@@ -64,10 +64,10 @@ static void flush_vpid(struct vmxmon_cpu *vc, bool globals)
  * shadow keeps the VMXE the guest believes in.  Bits outside what VMX
  * allows would #GP on bare metal too.
  */
-static bool mov_to_cr4(struct vmxmon_cpu *vc, unsigned long val)
+static bool mov_to_cr4(struct vmxscope_cpu *vc, unsigned long val)
 {
-	if (vmxmon_cr_violations(val | X86_CR4_VMXE, vmxmon_cfg.cr4_fixed0,
-				 vmxmon_cfg.cr4_fixed1))
+	if (vmxscope_cr_violations(val | X86_CR4_VMXE, vmxscope_cfg.cr4_fixed0,
+				 vmxscope_cfg.cr4_fixed1))
 		return false;
 	vmcs_writel(GUEST_CR4, val | X86_CR4_VMXE);
 	vmcs_writel(CR4_READ_SHADOW, val);
@@ -75,7 +75,7 @@ static bool mov_to_cr4(struct vmxmon_cpu *vc, unsigned long val)
 	return true;
 }
 
-static void mov_to_cr3(struct vmxmon_cpu *vc, unsigned long val)
+static void mov_to_cr3(struct vmxscope_cpu *vc, unsigned long val)
 {
 	vmcs_writel(GUEST_CR3, val & ~CR3_NOFLUSH);
 	if (!(val & CR3_NOFLUSH))
@@ -87,25 +87,25 @@ static void mov_to_cr3(struct vmxmon_cpu *vc, unsigned long val)
  * leaving long mode for good (kexec's relocate_kernel, reboot through
  * real mode): the CPU is given back and the write runs natively.
  */
-static enum vmxmon_exit_action mov_to_cr0(struct vmxmon_cpu *vc,
-					  struct vmxmon_regs *regs,
+static enum vmxscope_exit_action mov_to_cr0(struct vmxscope_cpu *vc,
+					  struct vmxscope_regs *regs,
 					  unsigned long val)
 {
 	if (!(val & X86_CR0_PG))
-		return vmxmon_release_cpu(vc, regs, "guest turns paging off");
-	if (vmxmon_cr_violations(val, vmxmon_cfg.cr0_fixed0,
-				 vmxmon_cfg.cr0_fixed1)) {
-		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
-		return VMXMON_RESUME;
+		return vmxscope_release_cpu(vc, regs, "guest turns paging off");
+	if (vmxscope_cr_violations(val, vmxscope_cfg.cr0_fixed0,
+				 vmxscope_cfg.cr0_fixed1)) {
+		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXSCOPE_RESUME;
 	}
 	vmcs_writel(GUEST_CR0, val);
 	vmcs_writel(CR0_READ_SHADOW, val);
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }
 
-enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
-					 struct vmxmon_regs *regs)
+enum vmxscope_exit_action vmxscope_handle_cr(struct vmxscope_cpu *vc,
+					 struct vmxscope_regs *regs)
 {
 	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
 	unsigned int cr = CR_QUAL_CR(q), reg = CR_QUAL_GPR(q);
@@ -116,8 +116,8 @@ enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
 			return mov_to_cr0(vc, regs, read_gpr(regs, reg));
 		if (cr == 4) {
 			if (!mov_to_cr4(vc, read_gpr(regs, reg))) {
-				vmxmon_inject_exception(X86_TRAP_GP, true, 0);
-				return VMXMON_RESUME;
+				vmxscope_inject_exception(X86_TRAP_GP, true, 0);
+				return VMXSCOPE_RESUME;
 			}
 			break;
 		}
@@ -125,16 +125,16 @@ enum vmxmon_exit_action vmxmon_handle_cr(struct vmxmon_cpu *vc,
 			mov_to_cr3(vc, read_gpr(regs, reg));
 			break;
 		}
-		return vmxmon_abort(vc, regs, "unexpected MOV to CR");
+		return vmxscope_abort(vc, regs, "unexpected MOV to CR");
 	case CR_TYPE_MOV_FROM:
 		if (cr != 3)
-			return vmxmon_abort(vc, regs, "unexpected MOV from CR");
+			return vmxscope_abort(vc, regs, "unexpected MOV from CR");
 		write_gpr(regs, reg, vmcs_readl(GUEST_CR3));
 		break;
 	default:
 		/* CLTS and LMSW cannot clear CR0.PG, the one bit masked. */
-		return vmxmon_abort(vc, regs, "unexpected CLTS/LMSW exit");
+		return vmxscope_abort(vc, regs, "unexpected CLTS/LMSW exit");
 	}
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }

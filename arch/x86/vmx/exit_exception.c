@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Exceptions sent to vmxmon by the exception bitmap and the #PF error-code
+ * Exceptions sent to vmxscope by the exception bitmap and the #PF error-code
  * mask/match (SDM 25.2), basic exit reason 0 (SDM 28.2.2, Table 28-1).
  * Each is counted and traced, then handed back to the guest as the CPU
  * would have delivered it without VMX: same vector, type, error code and
  * return address, and the architectural side effects that the VM exit
  * pre-empted (SDM 28.1) made by hand.
  *
- * Root mode: interrupts off, no locks, no printk but vmxmon_root_log().
+ * Root mode: interrupts off, no locks, no printk but vmxscope_root_log().
  */
 #include <linux/kernel.h>
 #include <linux/percpu.h>
@@ -192,7 +192,7 @@ static void block_nmi(void)
  * SDM 28.2.5) is raised again when that instruction re-executes; a trap
  * (#DB, #OF) had already completed its instruction; an external interrupt
  * was already acknowledged (in service at the APIC), so it is not
- * re-raised, exactly as without vmxmon.  Re-injecting the first event
+ * re-raised, exactly as without vmxscope.  Re-injecting the first event
  * instead would only hit the same exception and exit again.  An NMI whose
  * delivery began leaves NMIs blocked until the next IRET (SDM 6.7.1).
  */
@@ -212,8 +212,8 @@ static bool event_during_delivery(u32 idt, u32 *info, u32 *error)
 	return true;
 }
 
-enum vmxmon_exit_action vmxmon_handle_exception(struct vmxmon_cpu *vc,
-						struct vmxmon_regs *regs)
+enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *vc,
+						struct vmxscope_regs *regs)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 	u32 idt = vmcs_read32(IDT_VECTORING_INFO_FIELD);
@@ -223,18 +223,18 @@ enum vmxmon_exit_action vmxmon_handle_exception(struct vmxmon_cpu *vc,
 	u32 error = 0;
 
 	if (!(info & INTR_INFO_VALID_MASK))
-		return vmxmon_abort(vc, regs, "exception exit without interruption information");
-	/* Only with NMI exiting (SDM 25.1.1), which vmxmon leaves off. */
+		return vmxscope_abort(vc, regs, "exception exit without interruption information");
+	/* Only with NMI exiting (SDM 25.1.1), which vmxscope leaves off. */
 	if (type == INTR_TYPE_NMI_INTR)
-		return vmxmon_abort(vc, regs, "NMI exit, but NMI exiting is off");
+		return vmxscope_abort(vc, regs, "NMI exit, but NMI exiting is off");
 	if (type != INTR_TYPE_HARD_EXCEPTION &&
 	    type != INTR_TYPE_SOFT_EXCEPTION &&
 	    type != INTR_TYPE_PRIV_SW_EXCEPTION)
-		return vmxmon_abort(vc, regs, "unexpected interruption type");
+		return vmxscope_abort(vc, regs, "unexpected interruption type");
 	if (info & INTR_INFO_DELIVER_CODE_MASK)
 		error = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
 
-	vmxmon_note_exception(vc, vector, error, vmcs_readl(GUEST_RIP),
+	vmxscope_note_exception(vc, vector, error, vmcs_readl(GUEST_RIP),
 			      vector == X86_TRAP_PF ? qual : 0);
 
 	if (idt & VECTORING_INFO_VALID_MASK) {
@@ -243,7 +243,7 @@ enum vmxmon_exit_action vmxmon_handle_exception(struct vmxmon_cpu *vc,
 		 * back and the faults recur natively, where the platform resets.
 		 */
 		if (!event_during_delivery(idt, &info, &error))
-			return vmxmon_abort(vc, regs, "exception during #DF delivery (triple fault)");
+			return vmxscope_abort(vc, regs, "exception during #DF delivery (triple fault)");
 	} else if ((info & INTR_INFO_UNBLOCK_NMI) && vector != X86_TRAP_DF) {
 		/*
 		 * The fault hit an IRET that had unblocked NMIs; delivering
@@ -266,5 +266,5 @@ enum vmxmon_exit_action vmxmon_handle_exception(struct vmxmon_cpu *vc,
 	 */
 	if (vector == X86_TRAP_PF)
 		native_write_cr2(qual);
-	return VMXMON_RESUME;
+	return VMXSCOPE_RESUME;
 }

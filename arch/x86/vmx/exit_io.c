@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * I/O instruction exits (SDM 26.1.3): a port whose bit is set in the I/O
- * bitmaps (SDM 25.6.4) exits, and vmxmon performs the access on the
+ * bitmaps (SDM 25.6.4) exits, and vmxscope performs the access on the
  * guest's behalf so that it behaves exactly as untrapped.
  *
  * The privilege checks (IOPL, the TSS I/O bitmap) come before the exit
  * (SDM 26.1.1), so whatever exits is allowed.  What follows the exit is
- * vmxmon's: the port access, and for INS/OUTS the memory operand with its
+ * vmxscope's: the port access, and for INS/OUTS the memory operand with its
  * segment, alignment and paging checks, element by element, with RCX/RSI/
  * RDI updated as each completes (SDM Vol. 2B "INS", "OUTS", "REP").
  */
@@ -183,8 +183,8 @@ static unsigned long merge(unsigned long old, u32 value, unsigned int size)
 }
 
 /* IN AL/AX/EAX and OUT: one access. */
-static enum vmxmon_exit_action handle_port(struct vmxmon_cpu *vc,
-					   struct vmxmon_regs *regs,
+static enum vmxscope_exit_action handle_port(struct vmxscope_cpu *vc,
+					   struct vmxscope_regs *regs,
 					   u16 port, unsigned int size, bool in)
 {
 	u32 value;
@@ -196,11 +196,11 @@ static enum vmxmon_exit_action handle_port(struct vmxmon_cpu *vc,
 		value = regs->rax & (size == 4 ? 0xffffffffU : (1U << (8 * size)) - 1);
 		port_out(port, size, value);
 	}
-	vmxmon_note_io(vc, port, size, in, value);
+	vmxscope_note_io(vc, port, size, in, value);
 	owe_debug_trap(breakpoints(vmcs_readl(GUEST_DR7), port, size, true,
 				   false));
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }
 
 /* RSI/RDI/RCX written at the address size (SDM 3.3.7, 5.3 of Vol. 1). */
@@ -222,24 +222,24 @@ struct string_op {
 	u64 amask;
 	unsigned int seg;
 	struct io_seg s;
-	struct vmxmon_gmem g;
+	struct vmxscope_gmem g;
 };
 
 /* Injects the fault the element's operand earns; false if none fits. */
-static bool element_fault(struct vmxmon_cpu *vc, const struct string_op *op,
-			  enum vmxmon_gmem_result r,
-			  const struct vmxmon_gmem_fault *f)
+static bool element_fault(struct vmxscope_cpu *vc, const struct string_op *op,
+			  enum vmxscope_gmem_result r,
+			  const struct vmxscope_gmem_fault *f)
 {
 	unsigned int vector = op->seg == SEG_SS ? X86_TRAP_SS : X86_TRAP_GP;
 
 	switch (r) {
-	case VMXMON_GMEM_PF:
+	case VMXSCOPE_GMEM_PF:
 		/* VMX does not switch CR2: the guest's is the real one. */
 		native_write_cr2(f->addr);
-		vmxmon_inject_exception(X86_TRAP_PF, true, f->error);
+		vmxscope_inject_exception(X86_TRAP_PF, true, f->error);
 		return true;
-	case VMXMON_GMEM_GP:
-		vmxmon_inject_exception(vector, true, 0);
+	case VMXSCOPE_GMEM_GP:
+		vmxscope_inject_exception(vector, true, 0);
 		return true;
 	default:
 		return false;
@@ -247,11 +247,11 @@ static bool element_fault(struct vmxmon_cpu *vc, const struct string_op *op,
 }
 
 /*
- * INS/OUTS, with or without REP.  Returns VMXMON_RESUME, or
- * VMXMON_LEAVE after an abort for what cannot be emulated exactly.
+ * INS/OUTS, with or without REP.  Returns VMXSCOPE_RESUME, or
+ * VMXSCOPE_LEAVE after an abort for what cannot be emulated exactly.
  */
-static enum vmxmon_exit_action handle_string(struct vmxmon_cpu *vc,
-					     struct vmxmon_regs *regs,
+static enum vmxscope_exit_action handle_string(struct vmxscope_cpu *vc,
+					     struct vmxscope_regs *regs,
 					     struct string_op *op)
 {
 	unsigned long rflags = vmcs_readl(GUEST_RFLAGS);
@@ -265,8 +265,8 @@ static enum vmxmon_exit_action handle_string(struct vmxmon_cpu *vc,
 
 	/* SDM Vol. 2B "REP": a zero count performs no iteration. */
 	if (!count) {
-		vmxmon_skip_instruction();
-		return VMXMON_RESUME;
+		vmxscope_skip_instruction();
+		return VMXSCOPE_RESUME;
 	}
 	/* Single-step traps after each iteration (SDM 18.3.1.4). */
 	if (rflags & X86_EFLAGS_TF)
@@ -275,15 +275,15 @@ static enum vmxmon_exit_action handle_string(struct vmxmon_cpu *vc,
 	while (done < count && done < max && !hit) {
 		unsigned long *ptr = op->in ? &regs->rdi : &regs->rsi;
 		u64 off = *ptr & op->amask, la;
-		struct vmxmon_gmem_span span;
-		struct vmxmon_gmem_fault f;
-		enum vmxmon_gmem_result r;
+		struct vmxscope_gmem_span span;
+		struct vmxscope_gmem_fault f;
+		enum vmxscope_gmem_result r;
 		u32 value = 0;
 
 		if (op->compat) {
 			if (!seg_ok(&op->s, off, op->size, op->in)) {
-				element_fault(vc, op, VMXMON_GMEM_GP, NULL);
-				return VMXMON_RESUME;
+				element_fault(vc, op, VMXSCOPE_GMEM_GP, NULL);
+				return VMXSCOPE_RESUME;
 			}
 			la = (u32)(op->s.base + off);
 		} else {
@@ -292,31 +292,31 @@ static enum vmxmon_exit_action handle_string(struct vmxmon_cpu *vc,
 		}
 		/* SDM 6.15 "#AC": unaligned operand at CPL 3 with AM and AC. */
 		if (align && (la & (op->size - 1))) {
-			vmxmon_inject_exception(X86_TRAP_AC, true, 0);
-			return VMXMON_RESUME;
+			vmxscope_inject_exception(X86_TRAP_AC, true, 0);
+			return VMXSCOPE_RESUME;
 		}
 
 		/* SDM 28.2.5: the CPU computed the first one itself. */
 		if (!done && la != vmcs_readl(GUEST_LINEAR_ADDRESS))
-			return vmxmon_abort(vc, regs, "INS/OUTS linear address differs from the CPU's");
+			return vmxscope_abort(vc, regs, "INS/OUTS linear address differs from the CPU's");
 
 		/* The operand is checked before the port is touched. */
-		r = vmxmon_gmem_map(&op->g, la, op->size, op->in, &span, &f);
-		if (r != VMXMON_GMEM_OK) {
+		r = vmxscope_gmem_map(&op->g, la, op->size, op->in, &span, &f);
+		if (r != VMXSCOPE_GMEM_OK) {
 			if (element_fault(vc, op, r, &f))
-				return VMXMON_RESUME;
-			return vmxmon_abort(vc, regs, r == VMXMON_GMEM_NOT_RAM ?
+				return VMXSCOPE_RESUME;
+			return vmxscope_abort(vc, regs, r == VMXSCOPE_GMEM_NOT_RAM ?
 					    "INS/OUTS operand not in RAM" :
 					    "INS/OUTS operand's page tables kept changing");
 		}
 		if (op->in) {
 			value = port_in(op->port, op->size);
-			vmxmon_gmem_span_write(&span, &value);
+			vmxscope_gmem_span_write(&span, &value);
 		} else {
-			vmxmon_gmem_span_read(&span, &value);
+			vmxscope_gmem_span_read(&span, &value);
 			port_out(op->port, op->size, value);
 		}
-		vmxmon_note_io(vc, op->port, op->size, op->in, value);
+		vmxscope_note_io(vc, op->port, op->size, op->in, value);
 		hit = breakpoints(dr7, op->port, op->size, true, false) |
 		      breakpoints(dr7, la, op->size, false, op->in);
 
@@ -332,14 +332,14 @@ static enum vmxmon_exit_action handle_string(struct vmxmon_cpu *vc,
 			vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
 				    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) |
 				    DR_STEP);
-		return VMXMON_RESUME;
+		return VMXSCOPE_RESUME;
 	}
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }
 
-enum vmxmon_exit_action vmxmon_handle_io(struct vmxmon_cpu *vc,
-					 struct vmxmon_regs *regs)
+enum vmxscope_exit_action vmxscope_handle_io(struct vmxscope_cpu *vc,
+					 struct vmxscope_regs *regs)
 {
 	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
 	unsigned int size = IO_QUAL_SIZE(q);
@@ -353,26 +353,26 @@ enum vmxmon_exit_action vmxmon_handle_io(struct vmxmon_cpu *vc,
 	u32 info;
 
 	if (size != 1 && size != 2 && size != 4)
-		return vmxmon_abort(vc, regs, "I/O exit with an unknown size");
+		return vmxscope_abort(vc, regs, "I/O exit with an unknown size");
 	if (!(q & IO_QUAL_STRING))
 		return handle_port(vc, regs, op.port, size, op.in);
 
 	/* SDM A.1: IA32_VMX_BASIC[54] says INS/OUTS fill the info field. */
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
 	if (!(basic & VMX_BASIC_INOUT))
-		return vmxmon_abort(vc, regs, "INS/OUTS without instruction information");
-	if (!vmxmon_gmem_init(&op.g, vmcs_readl(GUEST_RFLAGS)))
-		return vmxmon_abort(vc, regs, "INS/OUTS outside IA-32e paging");
+		return vmxscope_abort(vc, regs, "INS/OUTS without instruction information");
+	if (!vmxscope_gmem_init(&op.g, vmcs_readl(GUEST_RFLAGS)))
+		return vmxscope_abort(vc, regs, "INS/OUTS outside IA-32e paging");
 
 	info = vmcs_read32(VMX_INSTRUCTION_INFO);
 	op.ad = IO_INFO_ADDR_SIZE(info);
 	if (op.ad > 2)
-		return vmxmon_abort(vc, regs, "INS/OUTS with an unknown address size");
+		return vmxscope_abort(vc, regs, "INS/OUTS with an unknown address size");
 	op.amask = op.ad == 2 ? ~0ULL : op.ad == 1 ? 0xffffffffULL : 0xffffULL;
 	/* INS always writes ES:[rDI]; the field is undefined for it. */
 	op.seg = op.in ? SEG_ES : IO_INFO_SEG(info);
 	if (op.seg > SEG_GS)
-		return vmxmon_abort(vc, regs, "OUTS with an unknown segment");
+		return vmxscope_abort(vc, regs, "OUTS with an unknown segment");
 	read_seg(op.seg, &op.s);
 	op.compat = !(vmcs_read32(GUEST_CS_AR_BYTES) & SEG_AR_L);
 	return handle_string(vc, regs, &op);

@@ -58,7 +58,7 @@ static bool debugctl_valid(u64 old, u64 val)
 	return !(val & ~0xdfc3ULL);
 }
 
-/* SDM 27.3.1, 28.3.1: saved on exit and loaded on entry by vmxmon's controls. */
+/* SDM 27.3.1, 28.3.1: saved on exit and loaded on entry by vmxscope's controls. */
 static const struct switched_msr switched[] = {
 	{ MSR_IA32_SYSENTER_CS,	GUEST_SYSENTER_CS, any_value },
 	{ MSR_IA32_SYSENTER_ESP, GUEST_SYSENTER_ESP, canonical },
@@ -80,8 +80,8 @@ static const struct switched_msr *find_switched(u32 msr)
 	return NULL;
 }
 
-enum vmxmon_exit_action vmxmon_handle_rdmsr(struct vmxmon_cpu *vc,
-					    struct vmxmon_regs *regs)
+enum vmxscope_exit_action vmxscope_handle_rdmsr(struct vmxscope_cpu *vc,
+					    struct vmxscope_regs *regs)
 {
 	u32 msr = regs->rcx;
 	const struct switched_msr *s = find_switched(msr);
@@ -90,26 +90,26 @@ enum vmxmon_exit_action vmxmon_handle_rdmsr(struct vmxmon_cpu *vc,
 	if (s) {
 		val = __vmcs_read(s->field);
 	} else if (rdmsrl_safe(msr, &val)) {
-		if (vmxmon_msr_trapped(vc, msr, false))
-			vmxmon_note_msr(vc, msr, false, 0, true);
-		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
-		return VMXMON_RESUME;
+		if (vmxscope_msr_trapped(vc, msr, false))
+			vmxscope_note_msr(vc, msr, false, 0, true);
+		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXSCOPE_RESUME;
 	}
-	if (vmxmon_msr_trapped(vc, msr, false))
-		vmxmon_note_msr(vc, msr, false, val, false);
+	if (vmxscope_msr_trapped(vc, msr, false))
+		vmxscope_note_msr(vc, msr, false, val, false);
 	regs->rax = (u32)val;
 	regs->rdx = val >> 32;
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }
 
-enum vmxmon_exit_action vmxmon_handle_wrmsr(struct vmxmon_cpu *vc,
-					    struct vmxmon_regs *regs)
+enum vmxscope_exit_action vmxscope_handle_wrmsr(struct vmxscope_cpu *vc,
+					    struct vmxscope_regs *regs)
 {
 	u32 msr = regs->rcx;
 	u64 val = (u32)regs->rax | (regs->rdx << 32);
 	const struct switched_msr *s = find_switched(msr);
-	bool trapped = vmxmon_msr_trapped(vc, msr, true);
+	bool trapped = vmxscope_msr_trapped(vc, msr, true);
 	bool fault;
 
 	/* Never tried on the real MSR: root mode runs on the host's values. */
@@ -121,11 +121,11 @@ enum vmxmon_exit_action vmxmon_handle_wrmsr(struct vmxmon_cpu *vc,
 		fault = wrmsrl_safe(msr, val);
 	}
 	if (trapped)
-		vmxmon_note_msr(vc, msr, true, val, fault);
+		vmxscope_note_msr(vc, msr, true, val, fault);
 	if (fault) {
-		vmxmon_inject_exception(X86_TRAP_GP, true, 0);
-		return VMXMON_RESUME;
+		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXSCOPE_RESUME;
 	}
-	vmxmon_skip_instruction();
-	return VMXMON_RESUME;
+	vmxscope_skip_instruction();
+	return VMXSCOPE_RESUME;
 }

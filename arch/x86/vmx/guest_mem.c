@@ -54,7 +54,7 @@ static bool canonical(u64 la, unsigned int bits)
 }
 
 /* Reserved bits of a present entry at @level, 1 = PTE (SDM 4.5.4). */
-static bool reserved(const struct vmxmon_gmem *g, u64 e, int level)
+static bool reserved(const struct vmxscope_gmem *g, u64 e, int level)
 {
 	u64 rsvd = PTE_ADDR & ~g->phys_mask;
 
@@ -75,7 +75,7 @@ static bool reserved(const struct vmxmon_gmem *g, u64 e, int level)
  * bits beyond P/W/U that the access earns, or 0 if it is allowed; -1
  * stands for a plain protection fault.
  */
-static int rights(const struct vmxmon_gmem *g, u64 leaf, bool rw, bool us,
+static int rights(const struct vmxscope_gmem *g, u64 leaf, bool rw, bool us,
 		  bool write)
 {
 	unsigned int pkey;
@@ -94,32 +94,32 @@ static int rights(const struct vmxmon_gmem *g, u64 leaf, bool rw, bool us,
 		return 0;
 	pkey = PTE_PKEY(leaf);
 	if (g->pkru & (1U << (2 * pkey)))			/* AD */
-		return VMXMON_PF_PK;
+		return VMXSCOPE_PF_PK;
 	if (write && (g->pkru & (1U << (2 * pkey + 1))) &&	/* WD */
 	    (g->cpl == 3 || g->wp))
-		return VMXMON_PF_PK;
+		return VMXSCOPE_PF_PK;
 	return 0;
 }
 
 /* Sets @bits in the entry the walk read as @e; false if it changed. */
-static bool set_bits(const struct vmxmon_gmem *g, u64 *p, u64 e, u64 bits)
+static bool set_bits(const struct vmxscope_gmem *g, u64 *p, u64 e, u64 bits)
 {
 	if ((e & bits) == bits)
 		return true;
 	return g->ops->update64(p, e, e | bits);
 }
 
-enum vmxmon_gmem_result vmxmon_gmem_translate(const struct vmxmon_gmem *g,
+enum vmxscope_gmem_result vmxscope_gmem_translate(const struct vmxscope_gmem *g,
 					      u64 la, bool write, u64 *pa,
-					      struct vmxmon_gmem_fault *fault)
+					      struct vmxscope_gmem_fault *fault)
 {
 	int levels = g->la57 ? 5 : 4;
-	u32 error = (write ? VMXMON_PF_WRITE : 0) |
-		    (g->cpl == 3 ? VMXMON_PF_USER : 0);
+	u32 error = (write ? VMXSCOPE_PF_WRITE : 0) |
+		    (g->cpl == 3 ? VMXSCOPE_PF_USER : 0);
 	unsigned int tries;
 
 	if (!canonical(la, g->la57 ? 57 : 48))
-		return VMXMON_GMEM_GP;
+		return VMXSCOPE_GMEM_GP;
 	fault->addr = la;
 
 	for (tries = 0; tries < GMEM_RETRIES; tries++) {
@@ -135,16 +135,16 @@ enum vmxmon_gmem_result vmxmon_gmem_translate(const struct vmxmon_gmem *g,
 			int deny;
 
 			if (!p)
-				return VMXMON_GMEM_NOT_RAM;
+				return VMXSCOPE_GMEM_NOT_RAM;
 			e = read_entry(p);
 			if (!(e & PTE_P)) {
 				fault->error = error;
-				return VMXMON_GMEM_PF;
+				return VMXSCOPE_GMEM_PF;
 			}
 			if (reserved(g, e, level)) {
-				fault->error = error | VMXMON_PF_PROT |
-					       VMXMON_PF_RSVD;
-				return VMXMON_GMEM_PF;
+				fault->error = error | VMXSCOPE_PF_PROT |
+					       VMXSCOPE_PF_RSVD;
+				return VMXSCOPE_GMEM_PF;
 			}
 			rw = rw && (e & PTE_RW);
 			us = us && (e & PTE_US);
@@ -159,9 +159,9 @@ enum vmxmon_gmem_result vmxmon_gmem_translate(const struct vmxmon_gmem *g,
 			}
 			deny = rights(g, e, rw, us, write);
 			if (deny) {
-				fault->error = error | VMXMON_PF_PROT |
+				fault->error = error | VMXSCOPE_PF_PROT |
 					       (deny > 0 ? deny : 0);
-				return VMXMON_GMEM_PF;
+				return VMXSCOPE_GMEM_PF;
 			}
 			if (!set_bits(g, p, e, PTE_A | (write ? PTE_D : 0))) {
 				changed = true;
@@ -169,49 +169,49 @@ enum vmxmon_gmem_result vmxmon_gmem_translate(const struct vmxmon_gmem *g,
 			}
 			*pa = (e & PTE_ADDR & g->phys_mask & ~(size - 1)) |
 			      (la & (size - 1));
-			return VMXMON_GMEM_OK;
+			return VMXSCOPE_GMEM_OK;
 		}
 		if (!changed)
 			break;
 	}
-	return VMXMON_GMEM_BUSY;
+	return VMXSCOPE_GMEM_BUSY;
 }
 
-enum vmxmon_gmem_result vmxmon_gmem_map(const struct vmxmon_gmem *g, u64 la,
+enum vmxscope_gmem_result vmxscope_gmem_map(const struct vmxscope_gmem *g, u64 la,
 					unsigned int len, bool write,
-					struct vmxmon_gmem_span *span,
-					struct vmxmon_gmem_fault *fault)
+					struct vmxscope_gmem_span *span,
+					struct vmxscope_gmem_fault *fault)
 {
 	unsigned int first = GMEM_PAGE_SIZE - (la & (GMEM_PAGE_SIZE - 1));
-	enum vmxmon_gmem_result r;
+	enum vmxscope_gmem_result r;
 	unsigned int i;
 	u64 pa;
 
 	if (len > GMEM_PAGE_SIZE)
-		return VMXMON_GMEM_BUSY;
+		return VMXSCOPE_GMEM_BUSY;
 	span->len[0] = len < first ? len : first;
 	span->len[1] = len - span->len[0];
 	span->host[0] = span->host[1] = NULL;
 	for (i = 0; i < 2 && span->len[i]; i++) {
-		r = vmxmon_gmem_translate(g, la + (i ? span->len[0] : 0), write,
+		r = vmxscope_gmem_translate(g, la + (i ? span->len[0] : 0), write,
 					  &pa, fault);
-		if (r != VMXMON_GMEM_OK)
+		if (r != VMXSCOPE_GMEM_OK)
 			return r;
 		span->host[i] = g->ops->map(pa);
 		if (!span->host[i])
-			return VMXMON_GMEM_NOT_RAM;
+			return VMXSCOPE_GMEM_NOT_RAM;
 	}
-	return VMXMON_GMEM_OK;
+	return VMXSCOPE_GMEM_OK;
 }
 
-void vmxmon_gmem_span_read(const struct vmxmon_gmem_span *span, void *buf)
+void vmxscope_gmem_span_read(const struct vmxscope_gmem_span *span, void *buf)
 {
 	memcpy(buf, span->host[0], span->len[0]);
 	if (span->len[1])
 		memcpy((u8 *)buf + span->len[0], span->host[1], span->len[1]);
 }
 
-void vmxmon_gmem_span_write(const struct vmxmon_gmem_span *span,
+void vmxscope_gmem_span_write(const struct vmxscope_gmem_span *span,
 			    const void *buf)
 {
 	memcpy(span->host[0], buf, span->len[0]);
@@ -220,29 +220,29 @@ void vmxmon_gmem_span_write(const struct vmxmon_gmem_span *span,
 		       span->len[1]);
 }
 
-enum vmxmon_gmem_result vmxmon_gmem_read(const struct vmxmon_gmem *g, u64 la,
+enum vmxscope_gmem_result vmxscope_gmem_read(const struct vmxscope_gmem *g, u64 la,
 					 void *buf, unsigned int len,
-					 struct vmxmon_gmem_fault *fault)
+					 struct vmxscope_gmem_fault *fault)
 {
-	struct vmxmon_gmem_span span;
-	enum vmxmon_gmem_result r;
+	struct vmxscope_gmem_span span;
+	enum vmxscope_gmem_result r;
 
-	r = vmxmon_gmem_map(g, la, len, false, &span, fault);
-	if (r == VMXMON_GMEM_OK)
-		vmxmon_gmem_span_read(&span, buf);
+	r = vmxscope_gmem_map(g, la, len, false, &span, fault);
+	if (r == VMXSCOPE_GMEM_OK)
+		vmxscope_gmem_span_read(&span, buf);
 	return r;
 }
 
-enum vmxmon_gmem_result vmxmon_gmem_write(const struct vmxmon_gmem *g, u64 la,
+enum vmxscope_gmem_result vmxscope_gmem_write(const struct vmxscope_gmem *g, u64 la,
 					  const void *buf, unsigned int len,
-					  struct vmxmon_gmem_fault *fault)
+					  struct vmxscope_gmem_fault *fault)
 {
-	struct vmxmon_gmem_span span;
-	enum vmxmon_gmem_result r;
+	struct vmxscope_gmem_span span;
+	enum vmxscope_gmem_result r;
 
-	r = vmxmon_gmem_map(g, la, len, true, &span, fault);
-	if (r == VMXMON_GMEM_OK)
-		vmxmon_gmem_span_write(&span, buf);
+	r = vmxscope_gmem_map(g, la, len, true, &span, fault);
+	if (r == VMXSCOPE_GMEM_OK)
+		vmxscope_gmem_span_write(&span, buf);
 	return r;
 }
 
@@ -278,7 +278,7 @@ static bool host_update64(u64 *p, u64 old, u64 new)
 /* CR4.PKS (SDM 2.5), newer than this kernel's headers. */
 #define CR4_PKS		BIT(24)
 
-static const struct vmxmon_gmem_ops host_ops = {
+static const struct vmxscope_gmem_ops host_ops = {
 	.map		= host_map,
 	.update64	= host_update64,
 };
@@ -291,7 +291,7 @@ static u32 guest_pkru(void)
 	return eax;
 }
 
-bool vmxmon_gmem_init(struct vmxmon_gmem *g, unsigned long rflags)
+bool vmxscope_gmem_init(struct vmxscope_gmem *g, unsigned long rflags)
 {
 	unsigned long cr0 = vmcs_readl(GUEST_CR0);
 	unsigned long cr4 = vmcs_readl(GUEST_CR4);

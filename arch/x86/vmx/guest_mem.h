@@ -8,33 +8,33 @@
  * host-physical ones.
  *
  * The walk is pure logic: physical memory is reached through
- * struct vmxmon_gmem_ops, which the host unit tests
+ * struct vmxscope_gmem_ops, which the host unit tests
  * (tools/testing/unit/guest_mem_test.c) back with a fake memory; they
  * build this file with kcompat.h in place of the kernel headers.
  */
-#ifndef _VMXMON_GUEST_MEM_H
-#define _VMXMON_GUEST_MEM_H
+#ifndef _VMXSCOPE_GUEST_MEM_H
+#define _VMXSCOPE_GUEST_MEM_H
 
 #ifdef __KERNEL__
 #include <linux/types.h>
 #endif
 
 /* #PF error code (SDM 4.7). */
-#define VMXMON_PF_PROT		(1U << 0)	/* 0: not present */
-#define VMXMON_PF_WRITE		(1U << 1)
-#define VMXMON_PF_USER		(1U << 2)	/* CPL 3 */
-#define VMXMON_PF_RSVD		(1U << 3)
-#define VMXMON_PF_PK		(1U << 5)
+#define VMXSCOPE_PF_PROT		(1U << 0)	/* 0: not present */
+#define VMXSCOPE_PF_WRITE		(1U << 1)
+#define VMXSCOPE_PF_USER		(1U << 2)	/* CPL 3 */
+#define VMXSCOPE_PF_RSVD		(1U << 3)
+#define VMXSCOPE_PF_PK		(1U << 5)
 
-enum vmxmon_gmem_result {
-	VMXMON_GMEM_OK,
-	VMXMON_GMEM_PF,		/* #PF: error code and CR2 in the fault */
-	VMXMON_GMEM_GP,		/* non-canonical address: #GP(0) or #SS(0) */
-	VMXMON_GMEM_NOT_RAM,	/* a table or the data is not RAM */
-	VMXMON_GMEM_BUSY,	/* entries kept changing under the walk */
+enum vmxscope_gmem_result {
+	VMXSCOPE_GMEM_OK,
+	VMXSCOPE_GMEM_PF,		/* #PF: error code and CR2 in the fault */
+	VMXSCOPE_GMEM_GP,		/* non-canonical address: #GP(0) or #SS(0) */
+	VMXSCOPE_GMEM_NOT_RAM,	/* a table or the data is not RAM */
+	VMXSCOPE_GMEM_BUSY,	/* entries kept changing under the walk */
 };
 
-struct vmxmon_gmem_ops {
+struct vmxscope_gmem_ops {
 	/*
 	 * Where physical address @pa can be read and written, valid up to
 	 * the end of its 4 KiB page; NULL if @pa is not RAM.
@@ -45,8 +45,8 @@ struct vmxmon_gmem_ops {
 };
 
 /* The guest state a translation depends on. */
-struct vmxmon_gmem {
-	const struct vmxmon_gmem_ops *ops;
+struct vmxscope_gmem {
+	const struct vmxscope_gmem_ops *ops;
 	u64 cr3;		/* guest CR3; PCID bits are ignored */
 	u64 phys_mask;		/* (1 << MAXPHYADDR) - 1 */
 	u32 pkru;		/* used when pke */
@@ -59,20 +59,20 @@ struct vmxmon_gmem {
 	bool nxe;		/* IA32_EFER.NXE: else bit 63 is reserved */
 };
 
-struct vmxmon_gmem_fault {
+struct vmxscope_gmem_fault {
 	u64 addr;		/* CR2: the faulting linear address */
-	u32 error;		/* VMXMON_PF_* */
+	u32 error;		/* VMXSCOPE_PF_* */
 };
 
 /*
  * Translates linear address @la for a data read or write, as the CPU
  * would: on success *@pa is its physical address and the accessed bits
- * (and for a write the dirty bit) are set; on VMXMON_GMEM_PF, @fault
+ * (and for a write the dirty bit) are set; on VMXSCOPE_GMEM_PF, @fault
  * says what to inject.
  */
-enum vmxmon_gmem_result vmxmon_gmem_translate(const struct vmxmon_gmem *g,
+enum vmxscope_gmem_result vmxscope_gmem_translate(const struct vmxscope_gmem *g,
 					      u64 la, bool write, u64 *pa,
-					      struct vmxmon_gmem_fault *fault);
+					      struct vmxscope_gmem_fault *fault);
 
 /*
  * Where the @len bytes (at most 4096) at @la are, for a read or a write:
@@ -80,26 +80,26 @@ enum vmxmon_gmem_result vmxmon_gmem_translate(const struct vmxmon_gmem *g,
  * page is translated (and its A/D bits set) before the caller moves a
  * byte, so a fault leaves the guest's memory as it was.
  */
-struct vmxmon_gmem_span {
+struct vmxscope_gmem_span {
 	u8 *host[2];
 	unsigned int len[2];
 };
 
-enum vmxmon_gmem_result vmxmon_gmem_map(const struct vmxmon_gmem *g, u64 la,
+enum vmxscope_gmem_result vmxscope_gmem_map(const struct vmxscope_gmem *g, u64 la,
 					unsigned int len, bool write,
-					struct vmxmon_gmem_span *span,
-					struct vmxmon_gmem_fault *fault);
-void vmxmon_gmem_span_read(const struct vmxmon_gmem_span *span, void *buf);
-void vmxmon_gmem_span_write(const struct vmxmon_gmem_span *span,
+					struct vmxscope_gmem_span *span,
+					struct vmxscope_gmem_fault *fault);
+void vmxscope_gmem_span_read(const struct vmxscope_gmem_span *span, void *buf);
+void vmxscope_gmem_span_write(const struct vmxscope_gmem_span *span,
 			    const void *buf);
 
-/* vmxmon_gmem_map() and the copy in one. */
-enum vmxmon_gmem_result vmxmon_gmem_read(const struct vmxmon_gmem *g, u64 la,
+/* vmxscope_gmem_map() and the copy in one. */
+enum vmxscope_gmem_result vmxscope_gmem_read(const struct vmxscope_gmem *g, u64 la,
 					 void *buf, unsigned int len,
-					 struct vmxmon_gmem_fault *fault);
-enum vmxmon_gmem_result vmxmon_gmem_write(const struct vmxmon_gmem *g, u64 la,
+					 struct vmxscope_gmem_fault *fault);
+enum vmxscope_gmem_result vmxscope_gmem_write(const struct vmxscope_gmem *g, u64 la,
 					  const void *buf, unsigned int len,
-					  struct vmxmon_gmem_fault *fault);
+					  struct vmxscope_gmem_fault *fault);
 
 #ifdef __KERNEL__
 /*
@@ -107,7 +107,7 @@ enum vmxmon_gmem_result vmxmon_gmem_write(const struct vmxmon_gmem *g, u64 la,
  * does not switch (PKRU); root mode only.  Returns false unless the guest
  * is in IA-32e mode with paging, the only mode the walk implements.
  */
-bool vmxmon_gmem_init(struct vmxmon_gmem *g, unsigned long rflags);
+bool vmxscope_gmem_init(struct vmxscope_gmem *g, unsigned long rflags);
 #endif
 
-#endif /* _VMXMON_GUEST_MEM_H */
+#endif /* _VMXSCOPE_GUEST_MEM_H */

@@ -9,9 +9,9 @@
 #include <linux/types.h>
 #include <asm/mtrr.h>
 #endif
-#include <vmxmon/mtrr.h>
+#include <vmxscope/mtrr.h>
 
-#if VMXMON_MTRR_MAX_VAR > 64
+#if VMXSCOPE_MTRR_MAX_VAR > 64
 #error "var_range_type() keeps a 64-bit map of the variable ranges"
 #endif
 
@@ -51,18 +51,18 @@ static unsigned int fixed_index(u64 addr, u64 *size)
 	return 24 + ((addr - 0xc0000) >> 12);
 }
 
-static unsigned int nr_var(const struct vmxmon_mtrr_state *s)
+static unsigned int nr_var(const struct vmxscope_mtrr_state *s)
 {
-	return s->nr_var < VMXMON_MTRR_MAX_VAR ? s->nr_var : VMXMON_MTRR_MAX_VAR;
+	return s->nr_var < VMXSCOPE_MTRR_MAX_VAR ? s->nr_var : VMXSCOPE_MTRR_MAX_VAR;
 }
 
 /* Compared address bits: MAXPHYADDR-1:12 of PHYSMASK (§11.11.2.3). */
-static u64 var_mask(const struct vmxmon_mtrr_state *s, unsigned int i)
+static u64 var_mask(const struct vmxscope_mtrr_state *s, unsigned int i)
 {
 	return s->var[i].mask & s->phys_mask & ~GRAIN_MASK;
 }
 
-static u8 var_type(const struct vmxmon_mtrr_state *s, unsigned int i)
+static u8 var_type(const struct vmxscope_mtrr_state *s, unsigned int i)
 {
 	return sane_type(s->var[i].base & 0xff);
 }
@@ -85,7 +85,7 @@ static u8 overlap_type(unsigned int set)
 }
 
 /* Variable-range or default type of the byte at @addr (§11.11.4.1). */
-static u8 var_type_at(const struct vmxmon_mtrr_state *s, u64 addr)
+static u8 var_type_at(const struct vmxscope_mtrr_state *s, u64 addr)
 {
 	unsigned int i, set = 0;
 
@@ -130,7 +130,7 @@ static enum match match(u64 first, u64 last, u64 b, u64 m)
 }
 
 /* PHYSMASK bits set from the lowest one up to MAXPHYADDR-1: one block. */
-static bool mask_contiguous(const struct vmxmon_mtrr_state *s, u64 m)
+static bool mask_contiguous(const struct vmxscope_mtrr_state *s, u64 m)
 {
 	return (m | ((m & -m) - 1)) == (s->phys_mask | GRAIN_MASK);
 }
@@ -142,7 +142,7 @@ static bool mask_contiguous(const struct vmxmon_mtrr_state *s, u64 m)
  * ones may cut it into many pieces: answer MIXED (exact for 4 KiB, where
  * no PHYSMASK bit can cut a page).
  */
-static u8 var_range_type(const struct vmxmon_mtrr_state *s, u64 first,
+static u8 var_range_type(const struct vmxscope_mtrr_state *s, u64 first,
 			 u64 last)
 {
 	unsigned int i, n = nr_var(s), all = 0;
@@ -173,7 +173,7 @@ static u8 var_range_type(const struct vmxmon_mtrr_state *s, u64 first,
 	if (!partial)
 		return all ? overlap_type(all) : sane_type(s->def_type);
 	if (irregular)
-		return VMXMON_MTRR_MIXED;
+		return VMXSCOPE_MTRR_MIXED;
 
 	type = var_type_at(s, first);
 	for (i = 0; i < n; i++) {
@@ -184,21 +184,21 @@ static u8 var_range_type(const struct vmxmon_mtrr_state *s, u64 first,
 		lo = s->var[i].base & m;
 		hi = lo | (s->phys_mask & ~m);
 		if (lo > first && var_type_at(s, lo) != type)
-			return VMXMON_MTRR_MIXED;
+			return VMXSCOPE_MTRR_MIXED;
 		if (hi < last && var_type_at(s, hi + 1) != type)
-			return VMXMON_MTRR_MIXED;
+			return VMXSCOPE_MTRR_MIXED;
 	}
 	return type;
 }
 
-u8 vmxmon_mtrr_range_type(const struct vmxmon_mtrr_state *s, u64 start,
+u8 vmxscope_mtrr_range_type(const struct vmxscope_mtrr_state *s, u64 start,
 			  u64 size)
 {
 	u64 last = start + size - 1, addr, step;
 	u8 type;
 
 	if (!size)
-		return VMXMON_MTRR_MIXED;
+		return VMXSCOPE_MTRR_MIXED;
 	if (last < start)
 		last = ~0ULL;
 	/* E=0: UC for all of physical memory (§11.11.2.1). */
@@ -211,9 +211,9 @@ u8 vmxmon_mtrr_range_type(const struct vmxmon_mtrr_state *s, u64 start,
 	for (addr = start; addr <= last && addr < FIXED_LIMIT;
 	     addr = (addr | (step - 1)) + 1)
 		if (sane_type(s->fixed[fixed_index(addr, &step)]) != type)
-			return VMXMON_MTRR_MIXED;
+			return VMXSCOPE_MTRR_MIXED;
 	if (last < FIXED_LIMIT)
 		return type;
 	return var_range_type(s, FIXED_LIMIT, last) == type ?
-	       type : VMXMON_MTRR_MIXED;
+	       type : VMXSCOPE_MTRR_MIXED;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Snapshot of the MTRR MSRs for vmxmon_mtrr_range_type() (mtrr.c), which
+ * Snapshot of the MTRR MSRs for vmxscope_mtrr_range_type() (mtrr.c), which
  * is pure logic; this is its kernel-only half.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -15,7 +15,7 @@
 #include <asm/mtrr.h>
 #include <asm/processor.h>
 
-#include <vmxmon/mtrr.h>
+#include <vmxscope/mtrr.h>
 
 #define CPUID_1_EDX_PAE		BIT(6)		/* SDM Vol. 2A, CPUID 01H */
 #define CPUID_1_EDX_MTRR	BIT(12)
@@ -45,7 +45,7 @@ static unsigned int max_phys_addr(void)
 	return cpuid_edx(1) & CPUID_1_EDX_PAE ? 36 : 32;
 }
 
-void vmxmon_mtrr_read(struct vmxmon_mtrr_state *s)
+void vmxscope_mtrr_read(struct vmxscope_mtrr_state *s)
 {
 	unsigned int i, j;
 	u64 cap, def, val;
@@ -83,10 +83,10 @@ void vmxmon_mtrr_read(struct vmxmon_mtrr_state *s)
 	}
 
 	s->nr_var = cap & MTRRCAP_VCNT;
-	if (s->nr_var > VMXMON_MTRR_MAX_VAR) {
+	if (s->nr_var > VMXSCOPE_MTRR_MAX_VAR) {
 		pr_warn_once("%u variable MTRRs, using the first %u\n",
-			     s->nr_var, VMXMON_MTRR_MAX_VAR);
-		s->nr_var = VMXMON_MTRR_MAX_VAR;
+			     s->nr_var, VMXSCOPE_MTRR_MAX_VAR);
+		s->nr_var = VMXSCOPE_MTRR_MAX_VAR;
 	}
 	for (i = 0; i < s->nr_var; i++) {
 		rdmsrl(MTRRphysBase_MSR(i), s->var[i].base);

@@ -17,7 +17,7 @@
 
 #include "vmcs.h"
 #include "vmx.h"
-#include <vmxmon/trace.h>
+#include <vmxscope/trace.h>
 
 /* MSR bitmap layout (SDM 25.6.9): read low/high, then write low/high. */
 #define MSR_BITMAP_READ		0x000
@@ -43,12 +43,12 @@ static long msr_bit(u32 msr)
 	return -1;
 }
 
-bool vmxmon_msr_in_bitmap(u32 msr)
+bool vmxscope_msr_in_bitmap(u32 msr)
 {
 	return msr_bit(msr) >= 0;
 }
 
-void vmxmon_want_reset(void)
+void vmxscope_want_reset(void)
 {
 	memset(want.msr_bitmap, 0, PAGE_SIZE);
 	memset(want.io_bitmaps, 0, VMX_IO_BITMAP_BYTES);
@@ -57,7 +57,7 @@ void vmxmon_want_reset(void)
 }
 
 /* first..last lie in one bitmap half (checked by the caller). */
-void vmxmon_want_msr(u32 first, u32 last, bool read, bool write)
+void vmxscope_want_msr(u32 first, u32 last, bool read, bool write)
 {
 	u32 msr;
 
@@ -75,7 +75,7 @@ void vmxmon_want_msr(u32 first, u32 last, bool read, bool write)
  * The I/O bitmaps cannot tell IN from OUT (SDM 25.1.3): a port trapped one
  * way exits both ways; the unwanted direction is performed uncounted.
  */
-void vmxmon_want_io(u32 first, u32 last, bool in, bool out)
+void vmxscope_want_io(u32 first, u32 last, bool in, bool out)
 {
 	unsigned int nbits = VMX_IO_BITMAP_BYTES * 8;
 
@@ -90,7 +90,7 @@ void vmxmon_want_io(u32 first, u32 last, bool in, bool out)
  * SDM 25.2: with bit 14 set, a #PF exits iff (error & mask) == match.  The
  * caller makes all #PF traps agree on one mask/match.
  */
-void vmxmon_want_exception(u32 vector, u32 pfec_mask, u32 pfec_match)
+void vmxscope_want_exception(u32 vector, u32 pfec_mask, u32 pfec_match)
 {
 	want.exc_bitmap |= BIT(vector);
 	if (vector == X86_TRAP_PF) {
@@ -100,7 +100,7 @@ void vmxmon_want_exception(u32 vector, u32 pfec_mask, u32 pfec_match)
 }
 
 /* In root mode, or before launch: this CPU takes the wanted traps. */
-void vmxmon_trap_apply(struct vmxmon_cpu *vc)
+void vmxscope_trap_apply(struct vmxscope_cpu *vc)
 {
 	memcpy(vc->msr_bitmap, want.msr_bitmap, PAGE_SIZE);
 	memcpy(vc->io_bitmaps, want.io_bitmaps, VMX_IO_BITMAP_BYTES);
@@ -115,12 +115,12 @@ void vmxmon_trap_apply(struct vmxmon_cpu *vc)
 
 static void sync_one(void *unused)
 {
-	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 
-	if (vc && vc->state == VMXMON_CPU_GUEST)
+	if (vc && vc->state == VMXSCOPE_CPU_GUEST)
 		asm volatile("vmcall"
-			     : : "a" (VMXMON_VMCALL_SYNC),
-			       "d" (vmxmon_cfg.leave_key)
+			     : : "a" (VMXSCOPE_VMCALL_SYNC),
+			       "d" (vmxscope_cfg.leave_key)
 			     : "cc", "memory");
 }
 
@@ -129,12 +129,12 @@ static void sync_one(void *unused)
  * caller holds cpus_read_lock() across building them and this, so a CPU
  * coming online meanwhile takes them at launch instead.
  */
-void vmxmon_want_sync(void)
+void vmxscope_want_sync(void)
 {
 	on_each_cpu(sync_one, NULL, 1);
 }
 
-bool vmxmon_msr_trapped(struct vmxmon_cpu *vc, u32 msr, bool write)
+bool vmxscope_msr_trapped(struct vmxscope_cpu *vc, u32 msr, bool write)
 {
 	long bit = msr_bit(msr);
 
@@ -144,7 +144,7 @@ bool vmxmon_msr_trapped(struct vmxmon_cpu *vc, u32 msr, bool write)
 			vc->msr_bitmap);
 }
 
-static bool io_wanted(struct vmxmon_cpu *vc, u16 port, bool in)
+static bool io_wanted(struct vmxscope_cpu *vc, u16 port, bool in)
 {
 	return test_bit((in ? 0 : VMX_IO_BITMAP_BYTES * 8) + port, vc->io_dirs);
 }
@@ -153,13 +153,13 @@ static bool io_wanted(struct vmxmon_cpu *vc, u16 port, bool in)
  * Lock-free: only this CPU writes its table, in root mode; readers see a
  * slot's counts zeroed before its key (smp_wmb pairs with the reader).
  */
-static struct vmxmon_count *count_slot(struct vmxmon_cpu *vc, u32 kind, u32 id)
+static struct vmxscope_count *count_slot(struct vmxscope_cpu *vc, u32 kind, u32 id)
 {
 	u64 key = (u64)kind << 32 | id;
 	unsigned int i, h = hash_64(key, 8);
 
-	for (i = 0; i < VMXMON_COUNT_SLOTS; i++) {
-		struct vmxmon_count *c = &vc->counts[(h + i) % VMXMON_COUNT_SLOTS];
+	for (i = 0; i < VMXSCOPE_COUNT_SLOTS; i++) {
+		struct vmxscope_count *c = &vc->counts[(h + i) % VMXSCOPE_COUNT_SLOTS];
 
 		if (c->key == key)
 			return c;
@@ -175,9 +175,9 @@ static struct vmxmon_count *count_slot(struct vmxmon_cpu *vc, u32 kind, u32 id)
 	return NULL;
 }
 
-static void count(struct vmxmon_cpu *vc, u32 kind, u32 id, bool write)
+static void count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write)
 {
-	struct vmxmon_count *c = count_slot(vc, kind, id);
+	struct vmxscope_count *c = count_slot(vc, kind, id);
 
 	if (!c)
 		return;
@@ -187,37 +187,37 @@ static void count(struct vmxmon_cpu *vc, u32 kind, u32 id, bool write)
 		WRITE_ONCE(c->reads, c->reads + 1);
 }
 
-void vmxmon_note_msr(struct vmxmon_cpu *vc, u32 msr, bool write, u64 value,
+void vmxscope_note_msr(struct vmxscope_cpu *vc, u32 msr, bool write, u64 value,
 		     bool fault)
 {
-	count(vc, VMXMON_KIND_MSR, msr, write);
-	vmxmon_trace_msr(vc->cpu, msr, write, value, fault);
+	count(vc, VMXSCOPE_KIND_MSR, msr, write);
+	vmxscope_trace_msr(vc->cpu, msr, write, value, fault);
 }
 
-void vmxmon_note_io(struct vmxmon_cpu *vc, u16 port, u8 size, bool in,
+void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 		    u32 value)
 {
 	if (!io_wanted(vc, port, in))
 		return;
-	count(vc, VMXMON_KIND_IO, port, !in);
-	vmxmon_trace_io(vc->cpu, port, size, in, value);
+	count(vc, VMXSCOPE_KIND_IO, port, !in);
+	vmxscope_trace_io(vc->cpu, port, size, in, value);
 }
 
-void vmxmon_note_exception(struct vmxmon_cpu *vc, u8 vector, u32 error,
+void vmxscope_note_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
 			   unsigned long rip, unsigned long cr2)
 {
-	count(vc, VMXMON_KIND_EXC, vector, false);
-	vmxmon_trace_exception(vc->cpu, vector, error, rip, cr2);
+	count(vc, VMXSCOPE_KIND_EXC, vector, false);
+	vmxscope_trace_exception(vc->cpu, vector, error, rip, cr2);
 }
 
 /* Snapshot of one CPU's trap counts for the ioctl; returns how many. */
-unsigned int vmxmon_cpu_trap_counts(struct vmxmon_cpu *vc,
-				     struct vmxmon_trap_count *out,
+unsigned int vmxscope_cpu_trap_counts(struct vmxscope_cpu *vc,
+				     struct vmxscope_trap_count *out,
 				     unsigned int capacity, u64 *dropped)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < VMXMON_COUNT_SLOTS; i++) {
+	for (i = 0; i < VMXSCOPE_COUNT_SLOTS; i++) {
 		u64 key = READ_ONCE(vc->counts[i].key);
 
 		if (!key)
@@ -236,7 +236,7 @@ unsigned int vmxmon_cpu_trap_counts(struct vmxmon_cpu *vc,
 	return n;
 }
 
-int vmxmon_trap_cpu_alloc(struct vmxmon_cpu *vc)
+int vmxscope_trap_cpu_alloc(struct vmxscope_cpu *vc)
 {
 	vc->msr_bitmap = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->io_bitmaps = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
@@ -244,14 +244,14 @@ int vmxmon_trap_cpu_alloc(struct vmxmon_cpu *vc)
 	return vc->msr_bitmap && vc->io_bitmaps && vc->io_dirs ? 0 : -ENOMEM;
 }
 
-void vmxmon_trap_cpu_free(struct vmxmon_cpu *vc)
+void vmxscope_trap_cpu_free(struct vmxscope_cpu *vc)
 {
 	free_page((unsigned long)vc->msr_bitmap);
 	free_pages((unsigned long)vc->io_bitmaps, 1);
 	free_pages((unsigned long)vc->io_dirs, 2);
 }
 
-int vmxmon_want_init(void)
+int vmxscope_want_init(void)
 {
 	want.msr_bitmap = (void *)get_zeroed_page(GFP_KERNEL);
 	want.io_bitmaps = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
@@ -259,7 +259,7 @@ int vmxmon_want_init(void)
 	return want.msr_bitmap && want.io_bitmaps && want.io_dirs ? 0 : -ENOMEM;
 }
 
-void vmxmon_want_free(void)
+void vmxscope_want_free(void)
 {
 	free_page((unsigned long)want.msr_bitmap);
 	free_pages((unsigned long)want.io_bitmaps, 1);

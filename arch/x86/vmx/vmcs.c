@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Filling the VMCS of one CPU, area by area as seed 000 lays them out:
- * guest state (the CPU's live state), host state (vmxmon's exit context),
+ * guest state (the CPU's live state), host state (vmxscope's exit context),
  * VM-execution, VM-exit and VM-entry controls.  The sixth area, VM-exit
  * information, is read-only and only read in exit.c.
  */
@@ -14,12 +14,12 @@
 #include <asm/segment.h>
 #include <asm/special_insns.h>
 
-#include <uapi/linux/vmxmon_vmcs.h>
+#include <uapi/linux/vmxscope_vmcs.h>
 
 #include "vmcs.h"
 #include "vmx.h"
 
-DEFINE_PER_CPU(unsigned long, vmxmon_vmwrite_failed_field);
+DEFINE_PER_CPU(unsigned long, vmxscope_vmwrite_failed_field);
 
 /* VMCS access-rights format (SDM 24.4.1, seed book §3.8.1.1). */
 #define VMX_AR_UNUSABLE		BIT(16)
@@ -129,7 +129,7 @@ static void setup_guest_state(void)
 	vmcs_writel(GUEST_CR3, __native_read_cr3());
 	vmcs_writel(GUEST_CR4, native_read_cr4());
 	vmcs_writel(GUEST_DR7, native_get_debugreg(7));
-	/* GUEST_RSP, GUEST_RIP and GUEST_RFLAGS are written by vmxmon_launch. */
+	/* GUEST_RSP, GUEST_RIP and GUEST_RFLAGS are written by vmxscope_launch. */
 
 	native_store_gdt(&gdt);
 	store_idt(&idt);
@@ -181,15 +181,15 @@ static void setup_guest_state(void)
 /*
  * Host-state area (SDM 24.5): where a VM exit lands.  Linux's own GDT,
  * IDT, TSS and per-CPU GS base, so that per-CPU data and the NMI handler
- * work in root mode; a CR3 of vmxmon's that maps the kernel half only.
+ * work in root mode; a CR3 of vmxscope's that maps the kernel half only.
  */
-static void setup_host_state(struct vmxmon_cpu *vc)
+static void setup_host_state(struct vmxscope_cpu *vc)
 {
 	struct desc_ptr gdt, idt;
 	u64 msr;
 
 	vmcs_writel(HOST_CR0, native_read_cr0());
-	vmcs_writel(HOST_CR3, vmxmon_cfg.host_cr3);
+	vmcs_writel(HOST_CR3, vmxscope_cfg.host_cr3);
 	vmcs_writel(HOST_CR4, native_read_cr4());
 
 	/* SDM 26.2.3: RPL and TI of host selectors are 0; CS and TR not null. */
@@ -224,14 +224,14 @@ static void setup_host_state(struct vmxmon_cpu *vc)
 
 	/* 16-byte aligned so that the exit handler's calls are ABI-aligned. */
 	vmcs_writel(HOST_RSP, (unsigned long)vc->stack +
-		    VMXMON_HOST_STACK_SIZE - 16);
-	vmcs_writel(HOST_RIP, (unsigned long)vmxmon_vmexit);
+		    VMXSCOPE_HOST_STACK_SIZE - 16);
+	vmcs_writel(HOST_RIP, (unsigned long)vmxscope_vmexit);
 }
 
 /* VM-execution control fields (SDM 24.6, seed book §3.5). */
-static void setup_exec_controls(struct vmxmon_cpu *vc)
+static void setup_exec_controls(struct vmxscope_cpu *vc)
 {
-	const struct vmxmon_config *c = &vmxmon_cfg;
+	const struct vmxscope_config *c = &vmxscope_cfg;
 
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, c->pin);
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, c->proc);
@@ -241,7 +241,7 @@ static void setup_exec_controls(struct vmxmon_cpu *vc)
 	vmcs_write64(IO_BITMAP_A, __pa(vc->io_bitmaps));
 	vmcs_write64(IO_BITMAP_B, __pa(vc->io_bitmaps) + PAGE_SIZE);
 	vmcs_write64(MSR_BITMAP, __pa(vc->msr_bitmap));
-	vmxmon_trap_apply(vc);
+	vmxscope_trap_apply(vc);
 	vmcs_write64(EPT_POINTER, c->eptp);
 	vmcs_write16(VIRTUAL_PROCESSOR_ID, vc->vpid);
 	if (c->proc2 & SECONDARY_EXEC_XSAVES)
@@ -263,25 +263,25 @@ static void setup_exec_controls(struct vmxmon_cpu *vc)
 /* VM-exit and VM-entry control fields (SDM 24.7, 24.8). */
 static void setup_exit_entry_controls(void)
 {
-	vmcs_write32(VM_EXIT_CONTROLS, vmxmon_cfg.exit);
+	vmcs_write32(VM_EXIT_CONTROLS, vmxscope_cfg.exit);
 	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
-	vmcs_write32(VM_ENTRY_CONTROLS, vmxmon_cfg.entry);
+	vmcs_write32(VM_ENTRY_CONTROLS, vmxscope_cfg.entry);
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 }
 
 /* Fills the current VMCS; returns -EIO naming the field a VMWRITE refused. */
-int vmxmon_vmcs_setup(struct vmxmon_cpu *vc)
+int vmxscope_vmcs_setup(struct vmxscope_cpu *vc)
 {
 	unsigned long failed;
 
-	this_cpu_write(vmxmon_vmwrite_failed_field, 0);
+	this_cpu_write(vmxscope_vmwrite_failed_field, 0);
 	setup_exec_controls(vc);
 	setup_exit_entry_controls();
 	setup_host_state(vc);
 	setup_guest_state();
-	failed = this_cpu_read(vmxmon_vmwrite_failed_field);
+	failed = this_cpu_read(vmxscope_vmwrite_failed_field);
 	if (failed) {
 		pr_err("CPU %d: VMWRITE of field %#lx failed (VM-instruction error %u)\n",
 		       vc->cpu, failed & 0xffff, vmcs_read32(VM_INSTRUCTION_ERROR));
@@ -307,15 +307,15 @@ static __always_inline bool vmcs_read_checked(unsigned long field,
 
 #define DUMP_ENCODING(name, enc, area)	enc,
 static const u16 dump_encodings[] = {
-	VMXMON_VMCS_FIELDS(DUMP_ENCODING)
+	VMXSCOPE_VMCS_FIELDS(DUMP_ENCODING)
 };
 
 /*
- * Root mode (VMXMON_VMCALL_DUMP): every field of the uapi table into @out,
- * VMXMON_NR_VMCS_FIELDS entries.  A failed VMREAD overwrites
+ * Root mode (VMXSCOPE_VMCALL_DUMP): every field of the uapi table into @out,
+ * VMXSCOPE_NR_VMCS_FIELDS entries.  A failed VMREAD overwrites
  * VM_INSTRUCTION_ERROR, so that one is read first.
  */
-void vmxmon_vmcs_dump(struct vmxmon_vmcs_field *out)
+void vmxscope_vmcs_dump(struct vmxscope_vmcs_field *out)
 {
 	u32 insn_error = vmcs_read32(VM_INSTRUCTION_ERROR);
 	unsigned int i;
@@ -328,7 +328,7 @@ void vmxmon_vmcs_dump(struct vmxmon_vmcs_field *out)
 		if (dump_encodings[i] == VM_INSTRUCTION_ERROR)
 			v = insn_error;
 		else if (vmcs_read_checked(dump_encodings[i], &v))
-			out[i].flags = VMXMON_VMCS_UNSUPPORTED;
+			out[i].flags = VMXSCOPE_VMCS_UNSUPPORTED;
 		out[i].value = out[i].flags ? 0 : v;
 	}
 }
@@ -336,5 +336,5 @@ void vmxmon_vmcs_dump(struct vmxmon_vmcs_field *out)
 /* The uapi table's encodings are the kernel's (one table, checked). */
 #define CHECK_FIELD(name, enc, area)	BUILD_BUG_ON_ZERO((name) != (enc)),
 static const int vmcs_table_matches_kernel[] __maybe_unused = {
-	VMXMON_VMCS_FIELDS(CHECK_FIELD)
+	VMXSCOPE_VMCS_FIELDS(CHECK_FIELD)
 };

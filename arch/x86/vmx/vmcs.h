@@ -5,10 +5,10 @@
  * A field's width is encoded in bits 14:13 of its encoding (SDM Vol. 3D,
  * Appendix B): 0 = 16-bit, 1 = 64-bit, 2 = 32-bit, 3 = natural width.  An
  * accessor used on a field of another width does not build; bit 0 selects
- * the high half of a 64-bit field, which vmxmon never accesses alone.
+ * the high half of a 64-bit field, which vmxscope never accesses alone.
  */
-#ifndef _VMXMON_VMCS_H
-#define _VMXMON_VMCS_H
+#ifndef _VMXSCOPE_VMCS_H
+#define _VMXSCOPE_VMCS_H
 
 #include <linux/build_bug.h>
 #include <linux/types.h>
@@ -26,7 +26,7 @@
 			 "VMCS accessor width does not match the field")
 
 /* Per-CPU sticky error of VMWRITE, checked once after a batch of writes. */
-DECLARE_PER_CPU(unsigned long, vmxmon_vmwrite_failed_field);
+DECLARE_PER_CPU(unsigned long, vmxscope_vmwrite_failed_field);
 
 static __always_inline unsigned long __vmcs_read(unsigned long field)
 {
@@ -46,7 +46,7 @@ static __always_inline void __vmcs_write(unsigned long field,
 		     : "=@ccbe" (fail)
 		     : [field] "r" (field), [value] "rm" (value) : "memory");
 	if (unlikely(fail))
-		this_cpu_write(vmxmon_vmwrite_failed_field, field | (1UL << 63));
+		this_cpu_write(vmxscope_vmwrite_failed_field, field | (1UL << 63));
 }
 
 static __always_inline u16 vmcs_read16(unsigned long field)
@@ -160,4 +160,4 @@ static __always_inline bool vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
 	return fail;
 }
 
-#endif /* _VMXMON_VMCS_H */
+#endif /* _VMXSCOPE_VMCS_H */

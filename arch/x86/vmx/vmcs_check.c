@@ -38,7 +38,7 @@ MODULE_PARM_DESC(test_skip_check,
 		 "test only: skip the software VM-entry check before VMLAUNCH");
 
 /* The snapshot taken before this CPU's last VMLAUNCH (1.4 KiB: static). */
-static DEFINE_PER_CPU(struct vmxmon_ec_snapshot, ec_snap);
+static DEFINE_PER_CPU(struct vmxscope_ec_snapshot, ec_snap);
 
 /* VMREAD that leaves 0 for a field this CPU does not support. */
 static u64 vmread_or_zero(unsigned long field)
@@ -52,7 +52,7 @@ static u64 vmread_or_zero(unsigned long field)
 	return fail ? 0 : value;
 }
 
-static void read_caps(struct vmxmon_ec_caps *cap)
+static void read_caps(struct vmxscope_ec_caps *cap)
 {
 	u64 basic;
 	bool t;
@@ -70,10 +70,10 @@ static void read_caps(struct vmxmon_ec_caps *cap)
 	       cap->entry);
 	rdmsrl(MSR_IA32_VMX_MISC, cap->misc);
 	rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, cap->ept_vpid_cap);
-	cap->cr0_fixed0 = vmxmon_cfg.cr0_fixed0;
-	cap->cr0_fixed1 = vmxmon_cfg.cr0_fixed1;
-	cap->cr4_fixed0 = vmxmon_cfg.cr4_fixed0;
-	cap->cr4_fixed1 = vmxmon_cfg.cr4_fixed1;
+	cap->cr0_fixed0 = vmxscope_cfg.cr0_fixed0;
+	cap->cr0_fixed1 = vmxscope_cfg.cr0_fixed1;
+	cap->cr4_fixed0 = vmxscope_cfg.cr4_fixed0;
+	cap->cr4_fixed1 = vmxscope_cfg.cr4_fixed1;
 	/* Raw CPUID: Linux may shrink x86_phys_bits for memory encryption. */
 	cap->maxphyaddr = cpuid_eax(0x80000008) & 0xff;
 	cap->linaddr = (cpuid_eax(0x80000008) >> 8) & 0xff;
@@ -94,7 +94,7 @@ static int parse_corrupt(u64 *value)
 		goto bad;
 	memcpy(name, test_corrupt, colon - test_corrupt);
 	name[colon - test_corrupt] = '\0';
-	idx = vmxmon_ec_field_by_name(name);
+	idx = vmxscope_ec_field_by_name(name);
 	if (idx >= 0)
 		return idx;
 bad:
@@ -103,51 +103,51 @@ bad:
 	return -1;
 }
 
-static void report(int cpu, const struct vmxmon_ec_verdict *v,
+static void report(int cpu, const struct vmxscope_ec_verdict *v,
 		   const char *hw)
 {
 	if (v->rule)
 		pr_err("CPU %d: VMCS would fail VM entry: %s %s: field %s = %#llx\n",
-		       cpu, vmxmon_ec_rule_section(v->rule),
-		       vmxmon_ec_rule_text(v->rule),
-		       vmxmon_ec_field_name(v->field), v->value);
+		       cpu, vmxscope_ec_rule_section(v->rule),
+		       vmxscope_ec_rule_text(v->rule),
+		       vmxscope_ec_field_name(v->field), v->value);
 	pr_info("CPU %d: entry check verdict rule=%s class=%u field=%#x hw=%s\n",
-		cpu, vmxmon_ec_rule_name(v->rule),
-		vmxmon_ec_rule_class(v->rule), v->rule ? v->encoding : 0, hw);
+		cpu, vmxscope_ec_rule_name(v->rule),
+		vmxscope_ec_rule_class(v->rule), v->rule ? v->encoding : 0, hw);
 }
 
 /*
- * After vmxmon_vmcs_setup(), before VMLAUNCH, on this CPU: 0, or -EINVAL
+ * After vmxscope_vmcs_setup(), before VMLAUNCH, on this CPU: 0, or -EINVAL
  * when the VMCS breaks an SDM 27.2/27.3 rule.  RFLAGS, RSP and RIP are
- * written by vmxmon_launch() itself: the snapshot holds what it writes
+ * written by vmxscope_launch() itself: the snapshot holds what it writes
  * (RFLAGS now, a kernel stack and text address), unless test_corrupt
  * names one of them.
  */
-int vmxmon_vmcs_check(struct vmxmon_cpu *vc)
+int vmxscope_vmcs_check(struct vmxscope_cpu *vc)
 {
-	struct vmxmon_ec_snapshot *s = this_cpu_ptr(&ec_snap);
-	struct vmxmon_ec_verdict v;
+	struct vmxscope_ec_snapshot *s = this_cpu_ptr(&ec_snap);
+	struct vmxscope_ec_verdict v;
 	int corrupt, i;
 	u64 value;
 
-	for (i = 0; i < VMXMON_EC_NR_FIELDS; i++)
-		s->f[i] = vmread_or_zero(vmxmon_ec_field_encoding(i));
-	s->f[VMXMON_EC_GUEST_RFLAGS] = native_save_fl();
-	s->f[VMXMON_EC_GUEST_RSP] = current_stack_pointer;
-	s->f[VMXMON_EC_GUEST_RIP] = (unsigned long)vmxmon_vmcs_check;
+	for (i = 0; i < VMXSCOPE_EC_NR_FIELDS; i++)
+		s->f[i] = vmread_or_zero(vmxscope_ec_field_encoding(i));
+	s->f[VMXSCOPE_EC_GUEST_RFLAGS] = native_save_fl();
+	s->f[VMXSCOPE_EC_GUEST_RSP] = current_stack_pointer;
+	s->f[VMXSCOPE_EC_GUEST_RIP] = (unsigned long)vmxscope_vmcs_check;
 	read_caps(&s->caps);
 
 	corrupt = parse_corrupt(&value);
 	if (corrupt >= 0) {
 		pr_warn("CPU %d: test_corrupt: %s = %#llx (was %#llx)\n",
-			vc->cpu, vmxmon_ec_field_name(corrupt), value,
+			vc->cpu, vmxscope_ec_field_name(corrupt), value,
 			s->f[corrupt]);
-		__vmcs_write(vmxmon_ec_field_encoding(corrupt), value);
+		__vmcs_write(vmxscope_ec_field_encoding(corrupt), value);
 		s->f[corrupt] = value;
 	}
 	if (test_skip_check)
 		return 0;
-	if (!vmxmon_entry_check(s, &v))
+	if (!vmxscope_entry_check(s, &v))
 		return 0;
 	report(vc->cpu, &v, "none");
 	return -EINVAL;
@@ -158,13 +158,13 @@ int vmxmon_vmcs_check(struct vmxmon_cpu *vc)
  * the basic exit reason of a VM-entry failure exit.  The check's verdict
  * on the same snapshot, next to it.
  */
-void vmxmon_vmcs_check_failed(struct vmxmon_cpu *vc, unsigned int hw_class)
+void vmxscope_vmcs_check_failed(struct vmxscope_cpu *vc, unsigned int hw_class)
 {
-	struct vmxmon_ec_verdict v;
+	struct vmxscope_ec_verdict v;
 	char hw[16];
 
 	snprintf(hw, sizeof(hw), "%u", hw_class);
-	vmxmon_entry_check(this_cpu_ptr(&ec_snap), &v);
+	vmxscope_entry_check(this_cpu_ptr(&ec_snap), &v);
 	if (!v.rule)
 		pr_err("CPU %d: VM entry failed (%s) where the software check found no rule broken\n",
 		       vc->cpu, hw);

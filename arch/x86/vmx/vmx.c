@@ -20,7 +20,7 @@
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
-#include <vmxmon/vmxmon.h>
+#include <vmxscope/vmxscope.h>
 #include "vmx.h"
 
 /* Test-only: make this CPU's startup fail, to prove the rollback. */
@@ -28,33 +28,33 @@ static int fail_cpu = -1;
 module_param(fail_cpu, int, 0400);
 MODULE_PARM_DESC(fail_cpu, "test only: CPU whose virtualization fails (-1: none)");
 
-static struct vmxmon_cpu **vcpus;
+static struct vmxscope_cpu **vcpus;
 static void *host_pgd;
 static int hp_state = -1;
 
-static void free_vcpu(struct vmxmon_cpu *vc)
+static void free_vcpu(struct vmxscope_cpu *vc)
 {
 	if (!vc)
 		return;
 	irq_work_sync(&vc->leave_work);
 	free_page((unsigned long)vc->vmxon);
 	free_page((unsigned long)vc->vmcs);
-	free_pages((unsigned long)vc->stack, get_order(VMXMON_HOST_STACK_SIZE));
+	free_pages((unsigned long)vc->stack, get_order(VMXSCOPE_HOST_STACK_SIZE));
 	kfree(vc->latency);
-	vmxmon_trap_cpu_free(vc);
+	vmxscope_trap_cpu_free(vc);
 	kfree(vc);
 }
 
 /* Queued from root mode when the guest must ask to leave itself. */
 static void leave_work_fn(struct irq_work *work)
 {
-	vmxmon_cpu_leave(container_of(work, struct vmxmon_cpu, leave_work));
+	vmxscope_cpu_leave(container_of(work, struct vmxscope_cpu, leave_work));
 }
 
 /* Everything root mode touches comes from the direct map, never vmalloc. */
-static struct vmxmon_cpu *alloc_vcpu(unsigned int cpu)
+static struct vmxscope_cpu *alloc_vcpu(unsigned int cpu)
 {
-	struct vmxmon_cpu *vc = kzalloc_node(sizeof(*vc), GFP_KERNEL,
+	struct vmxscope_cpu *vc = kzalloc_node(sizeof(*vc), GFP_KERNEL,
 					     cpu_to_node(cpu));
 
 	if (!vc)
@@ -65,12 +65,12 @@ static struct vmxmon_cpu *alloc_vcpu(unsigned int cpu)
 	vc->vmxon = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->vmcs = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->stack = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
-					     get_order(VMXMON_HOST_STACK_SIZE));
-	/* 10 KiB: 32-bit counts, VMXMON_NR_EXIT_REASONS x 32 buckets. */
-	vc->latency = kcalloc_node(VMXMON_NR_EXIT_REASONS, sizeof(*vc->latency),
+					     get_order(VMXSCOPE_HOST_STACK_SIZE));
+	/* 10 KiB: 32-bit counts, VMXSCOPE_NR_EXIT_REASONS x 32 buckets. */
+	vc->latency = kcalloc_node(VMXSCOPE_NR_EXIT_REASONS, sizeof(*vc->latency),
 				   GFP_KERNEL, cpu_to_node(cpu));
 	if (!vc->vmxon || !vc->vmcs || !vc->stack || !vc->latency ||
-	    vmxmon_trap_cpu_alloc(vc)) {
+	    vmxscope_trap_cpu_alloc(vc)) {
 		free_vcpu(vc);
 		return NULL;
 	}
@@ -79,9 +79,9 @@ static struct vmxmon_cpu *alloc_vcpu(unsigned int cpu)
 	return vc;
 }
 
-static int vmxmon_cpu_online(unsigned int cpu)
+static int vmxscope_cpu_online(unsigned int cpu)
 {
-	struct vmxmon_cpu *vc = vcpus[cpu];
+	struct vmxscope_cpu *vc = vcpus[cpu];
 	int ret;
 
 	if (cpu >= 0xffff)
@@ -97,40 +97,40 @@ static int vmxmon_cpu_online(unsigned int cpu)
 		return -EIO;
 	}
 	local_irq_disable();
-	ret = vmxmon_cpu_enter(vc);
+	ret = vmxscope_cpu_enter(vc);
 	local_irq_enable();
 	if (ret)
 		pr_err("CPU %u: cannot virtualize (%d)\n", cpu, ret);
 	return ret;
 }
 
-static int vmxmon_cpu_offline(unsigned int cpu)
+static int vmxscope_cpu_offline(unsigned int cpu)
 {
-	struct vmxmon_cpu *vc = vcpus[cpu];
+	struct vmxscope_cpu *vc = vcpus[cpu];
 
 	local_irq_disable();
-	vmxmon_cpu_leave(vc);
+	vmxscope_cpu_leave(vc);
 	local_irq_enable();
-	if (vc->state == VMXMON_CPU_ABORTED)
-		vc->state = VMXMON_CPU_OFF;
+	if (vc->state == VMXSCOPE_CPU_ABORTED)
+		vc->state = VMXSCOPE_CPU_OFF;
 	return 0;
 }
 
 static void leave_this_cpu(void *unused)
 {
-	struct vmxmon_cpu *vc = vcpus[smp_processor_id()];
+	struct vmxscope_cpu *vc = vcpus[smp_processor_id()];
 
 	if (vc)
-		vmxmon_cpu_leave(vc);
+		vmxscope_cpu_leave(vc);
 }
 
 /*
  * Reboot and kexec: every CPU leaves VMX before firmware or the next
- * kernel takes over (reboot notifiers run before both).  vmxmon stays
+ * kernel takes over (reboot notifiers run before both).  vmxscope stays
  * loaded with no CPU virtualized.  Crash kexec runs no notifier: there the
  * CPU that jumps turns paging off and is given back (exit_cr.c).
  */
-static int vmxmon_reboot(struct notifier_block *nb, unsigned long action,
+static int vmxscope_reboot(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
 	on_each_cpu(leave_this_cpu, NULL, 1);
@@ -138,35 +138,35 @@ static int vmxmon_reboot(struct notifier_block *nb, unsigned long action,
 }
 
 static struct notifier_block reboot_nb = {
-	.notifier_call = vmxmon_reboot,
+	.notifier_call = vmxscope_reboot,
 };
 
 /*
  * Suspend and hibernation: the other CPUs went offline through the
  * hotplug state already; syscore ops run on the last one, interrupts off.
  */
-static int vmxmon_suspend(void)
+static int vmxscope_suspend(void)
 {
 	leave_this_cpu(NULL);
 	return 0;
 }
 
-static void vmxmon_resume(void)
+static void vmxscope_resume(void)
 {
-	struct vmxmon_cpu *vc = vcpus[smp_processor_id()];
+	struct vmxscope_cpu *vc = vcpus[smp_processor_id()];
 
-	if (vc && vc->state == VMXMON_CPU_OFF && vmxmon_cpu_enter(vc))
+	if (vc && vc->state == VMXSCOPE_CPU_OFF && vmxscope_cpu_enter(vc))
 		pr_err("CPU %d: not virtualized again after resume\n", vc->cpu);
 }
 
-static struct syscore_ops vmxmon_syscore_ops = {
-	.suspend = vmxmon_suspend,
-	.resume = vmxmon_resume,
+static struct syscore_ops vmxscope_syscore_ops = {
+	.suspend = vmxscope_suspend,
+	.resume = vmxscope_resume,
 };
 
 /*
- * HOST_CR3 must map vmxmon wherever the guest was when it exited and
- * outlive every process: a page of vmxmon's holding the kernel half of
+ * HOST_CR3 must map vmxscope wherever the guest was when it exited and
+ * outlive every process: a page of vmxscope's holding the kernel half of
  * the current top-level table, which never changes after boot.  Like
  * Linux's own, it sits at the start of an 8 KiB pair: with PTI, CR3 bit
  * 12 means "user page table", and an NMI taken in root mode would clear
@@ -181,14 +181,14 @@ static int host_pgd_init(void)
 		return -ENOMEM;
 	memcpy((pgd_t *)host_pgd + KERNEL_PGD_BOUNDARY, cur + KERNEL_PGD_BOUNDARY,
 	       KERNEL_PGD_PTRS * sizeof(pgd_t));
-	vmxmon_cfg.host_cr3 = __pa(host_pgd);
+	vmxscope_cfg.host_cr3 = __pa(host_pgd);
 	return 0;
 }
 
 static void free_shared(void)
 {
-	vmxmon_ept_free();
-	vmxmon_want_free();
+	vmxscope_ept_free();
+	vmxscope_want_free();
 	free_pages((unsigned long)host_pgd, 1);
 	host_pgd = NULL;
 }
@@ -196,17 +196,17 @@ static void free_shared(void)
 /* Bitmaps start empty: no MSR or port in range exits (SDM 25.1.3). */
 static int alloc_shared(void)
 {
-	if (vmxmon_want_init() || host_pgd_init())
+	if (vmxscope_want_init() || host_pgd_init())
 		return -ENOMEM;
-	return vmxmon_ept_init();
+	return vmxscope_ept_init();
 }
 
-int vmxmon_vmx_init(void)
+int vmxscope_vmx_init(void)
 {
 	int ret;
 
 	preempt_disable();
-	ret = vmxmon_caps_check();
+	ret = vmxscope_caps_check();
 	preempt_enable();
 	if (ret)
 		return ret;
@@ -216,29 +216,29 @@ int vmxmon_vmx_init(void)
 	ret = alloc_shared();
 	if (ret)
 		goto free;
-	vmxmon_cfg.leave_key = get_random_u64();
+	vmxscope_cfg.leave_key = get_random_u64();
 
-	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmxmon:online",
-				vmxmon_cpu_online, vmxmon_cpu_offline);
+	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmxscope:online",
+				vmxscope_cpu_online, vmxscope_cpu_offline);
 	if (ret < 0)
 		goto free;
 	hp_state = ret;
-	register_syscore_ops(&vmxmon_syscore_ops);
+	register_syscore_ops(&vmxscope_syscore_ops);
 	register_reboot_notifier(&reboot_nb);
-	pr_info("virtualized %u CPUs\n", vmxmon_nr_cpus_virt());
+	pr_info("virtualized %u CPUs\n", vmxscope_nr_cpus_virt());
 	return 0;
 free:
-	vmxmon_vmx_exit();
+	vmxscope_vmx_exit();
 	return ret;
 }
 
-void vmxmon_vmx_exit(void)
+void vmxscope_vmx_exit(void)
 {
 	unsigned int cpu;
 
 	if (hp_state >= 0) {
 		unregister_reboot_notifier(&reboot_nb);
-		unregister_syscore_ops(&vmxmon_syscore_ops);
+		unregister_syscore_ops(&vmxscope_syscore_ops);
 		cpuhp_remove_state(hp_state);
 	}
 	hp_state = -1;
@@ -249,56 +249,56 @@ void vmxmon_vmx_exit(void)
 	free_shared();
 }
 
-unsigned int vmxmon_nr_cpus_virt(void)
+unsigned int vmxscope_nr_cpus_virt(void)
 {
 	unsigned int cpu, n = 0;
 
 	for (cpu = 0; vcpus && cpu < nr_cpu_ids; cpu++)
-		if (vcpus[cpu] && READ_ONCE(vcpus[cpu]->state) == VMXMON_CPU_GUEST)
+		if (vcpus[cpu] && READ_ONCE(vcpus[cpu]->state) == VMXSCOPE_CPU_GUEST)
 			n++;
 	return n;
 }
 
-int vmxmon_read_trap_counts(unsigned int cpu, struct vmxmon_trap_count *out,
+int vmxscope_read_trap_counts(unsigned int cpu, struct vmxscope_trap_count *out,
 			    unsigned int capacity, unsigned int *nr,
 			    u64 *dropped)
 {
 	if (!vcpus || cpu >= nr_cpu_ids || !vcpus[cpu])
 		return -ENODEV;
-	*nr = vmxmon_cpu_trap_counts(vcpus[cpu], out, capacity, dropped);
+	*nr = vmxscope_cpu_trap_counts(vcpus[cpu], out, capacity, dropped);
 	return 0;
 }
 
 /* A snapshot of one CPU's exit counters; -ENODEV if it was never set up. */
-int vmxmon_read_exit_counts(unsigned int cpu, u64 *counts)
+int vmxscope_read_exit_counts(unsigned int cpu, u64 *counts)
 {
 	unsigned int i;
 
 	if (!vcpus || cpu >= nr_cpu_ids || !vcpus[cpu])
 		return -ENODEV;
-	for (i = 0; i < VMXMON_NR_EXIT_REASONS; i++)
+	for (i = 0; i < VMXSCOPE_NR_EXIT_REASONS; i++)
 		counts[i] = READ_ONCE(vcpus[cpu]->exits[i]);
 	return 0;
 }
 
 /*
  * A snapshot of one CPU's latency histograms into @hist, [reason][bucket]
- * as in struct vmxmon_latency; -ENODEV as above.
+ * as in struct vmxscope_latency; -ENODEV as above.
  */
-int vmxmon_read_latency(unsigned int cpu, u32 *hist)
+int vmxscope_read_latency(unsigned int cpu, u32 *hist)
 {
 	unsigned int r, b;
 
 	if (!vcpus || cpu >= nr_cpu_ids || !vcpus[cpu])
 		return -ENODEV;
-	for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++)
-		for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++)
+	for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++)
+		for (b = 0; b < VMXSCOPE_LATENCY_BUCKETS; b++)
 			*hist++ = READ_ONCE(vcpus[cpu]->latency[r][b]);
 	return 0;
 }
 
 struct dump_req {
-	struct vmxmon_vmcs_field *buf;
+	struct vmxscope_vmcs_field *buf;
 	int ret;
 };
 
@@ -309,17 +309,17 @@ struct dump_req {
  */
 static void dump_this_cpu(void *arg)
 {
-	struct vmxmon_cpu *vc = this_cpu_read(vmxmon_cpu);
+	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 	struct dump_req *req = arg;
 
-	if (!vc || vc->state != VMXMON_CPU_GUEST) {
+	if (!vc || vc->state != VMXSCOPE_CPU_GUEST) {
 		req->ret = -ENODEV;
 		return;
 	}
 	WRITE_ONCE(vc->dump, req->buf);
 	barrier();
 	asm volatile("vmcall"
-		     : : "a" (VMXMON_VMCALL_DUMP), "d" (vmxmon_cfg.leave_key)
+		     : : "a" (VMXSCOPE_VMCALL_DUMP), "d" (vmxscope_cfg.leave_key)
 		     : "cc", "memory");
 	barrier();
 	WRITE_ONCE(vc->dump, NULL);
@@ -327,10 +327,10 @@ static void dump_this_cpu(void *arg)
 }
 
 /*
- * VMCS of @cpu into @buf (VMXMON_NR_VMCS_FIELDS entries, from the direct
+ * VMCS of @cpu into @buf (VMXSCOPE_NR_VMCS_FIELDS entries, from the direct
  * map: root mode writes it).  -ENODEV unless the CPU runs as a guest.
  */
-int vmxmon_read_vmcs(unsigned int cpu, struct vmxmon_vmcs_field *buf)
+int vmxscope_read_vmcs(unsigned int cpu, struct vmxscope_vmcs_field *buf)
 {
 	struct dump_req req = { .buf = buf, .ret = -ENODEV };
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon benchmarks, run inside the test machine by `make bench`: the cost
+ * vmxscope benchmarks, run inside the test machine by `make bench`: the cost
  * of a VM exit (CPUID, against the bare CPU and against KVM), of a trapped
  * RDMSR and IN (trace events off and on), of running virtualized with no
  * traps, and of loading and unloading.  Times are TSC ticks, read on one
  * pinned CPU; in bochs the TSC ticks once per emulated instruction, so they
  * count path length.  Each figure is compared with its baseline of the same
  * run.  Nothing here asserts a timing: a TAP line per section says only
- * that it ran.  The results go to ttyS0 as one "VMXMON-BENCH-JSON" line
+ * that it ran.  The results go to ttyS0 as one "VMXSCOPE-BENCH-JSON" line
  * and a table of "bench|" lines.
  */
 #include <errno.h>
@@ -29,7 +29,7 @@
 
 #include <linux/kvm.h>
 #include <linux/perf_event.h>
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
 #include "bench.h"
 
@@ -65,7 +65,7 @@ static const struct {
 	unsigned int nr;
 	const char *name;
 } exit_names[] = {
-	VMXMON_EXIT_REASONS(EXIT_NAME)
+	VMXSCOPE_EXIT_REASONS(EXIT_NAME)
 };
 
 static const char *exit_name(unsigned int nr)
@@ -217,19 +217,19 @@ static void op_workload(void *arg)
 	munmap(p, pages * 4096);
 }
 
-/* --- vmxmon's exit statistics --- */
+/* --- vmxscope's exit statistics --- */
 
-static int exit_stats(int fd, unsigned long long (*out)[VMXMON_NR_EXIT_REASONS])
+static int exit_stats(int fd, unsigned long long (*out)[VMXSCOPE_NR_EXIT_REASONS])
 {
-	struct vmxmon_exit_stats s;
+	struct vmxscope_exit_stats s;
 	int cpu, r;
 
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		memset(&s, 0, sizeof(s));
 		s.cpu = cpu;
-		if (ioctl(fd, VMXMON_GET_EXIT_STATS, &s))
+		if (ioctl(fd, VMXSCOPE_GET_EXIT_STATS, &s))
 			return -errno;
-		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++)
+		for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++)
 			out[cpu][r] = s.exits[r];
 	}
 	return 0;
@@ -237,8 +237,8 @@ static int exit_stats(int fd, unsigned long long (*out)[VMXMON_NR_EXIT_REASONS])
 
 static unsigned long long trap_reads(int fd, unsigned int kind, unsigned int id)
 {
-	struct vmxmon_trap_count c[256];
-	struct vmxmon_trap_stats s;
+	struct vmxscope_trap_count c[256];
+	struct vmxscope_trap_stats s;
 	unsigned long long n = 0;
 	unsigned int i;
 	int cpu;
@@ -248,7 +248,7 @@ static unsigned long long trap_reads(int fd, unsigned int kind, unsigned int id)
 		s.cpu = cpu;
 		s.capacity = ARRAY_SIZE(c);
 		s.counts = (unsigned long)c;
-		if (ioctl(fd, VMXMON_GET_TRAP_STATS, &s))
+		if (ioctl(fd, VMXSCOPE_GET_TRAP_STATS, &s))
 			continue;
 		for (i = 0; i < s.nr && i < ARRAY_SIZE(c); i++)
 			if (c[i].kind == kind && c[i].id == id)
@@ -259,7 +259,7 @@ static unsigned long long trap_reads(int fd, unsigned int kind, unsigned int id)
 
 /* --- sections --- */
 
-/* Bare CPU: vmxmon not loaded. */
+/* Bare CPU: vmxscope not loaded. */
 static void bench_bare(int msr)
 {
 	measure("cpuid.bare", op_cpuid, NULL, iters);
@@ -269,59 +269,59 @@ static void bench_bare(int msr)
 	tap(true, "bare CPU: cpuid, rdmsr, inb, workload", NULL);
 }
 
-static unsigned long long workload_exits[MAX_CPUS][VMXMON_NR_EXIT_REASONS];
+static unsigned long long workload_exits[MAX_CPUS][VMXSCOPE_NR_EXIT_REASONS];
 
-static void bench_vmxmon(int msr)
+static void bench_vmxscope(int msr)
 {
-	static unsigned long long before[MAX_CPUS][VMXMON_NR_EXIT_REASONS];
-	struct vmxmon_msr_trap mt = { .first = TSC_AUX, .last = TSC_AUX,
-				      .flags = VMXMON_TRAP_READ };
-	struct vmxmon_io_trap it = { .first = PORT, .last = PORT,
-				     .flags = VMXMON_TRAP_READ };
+	static unsigned long long before[MAX_CPUS][VMXSCOPE_NR_EXIT_REASONS];
+	struct vmxscope_msr_trap mt = { .first = TSC_AUX, .last = TSC_AUX,
+				      .flags = VMXSCOPE_TRAP_READ };
+	struct vmxscope_io_trap it = { .first = PORT, .last = PORT,
+				     .flags = VMXSCOPE_TRAP_READ };
 	unsigned long long n0, n1;
 	int fd, cpu, r, ret;
 
-	fd = open(VMXMON_DEVICE, O_RDWR | O_CLOEXEC);
+	fd = open(VMXSCOPE_DEVICE, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		tap(false, "vmxmon loaded", strerror(errno));
+		tap(false, "vmxscope loaded", strerror(errno));
 		return;
 	}
-	measure("cpuid.vmxmon", op_cpuid, NULL, iters);
+	measure("cpuid.vmxscope", op_cpuid, NULL, iters);
 
 	/* No traps: the workload, and the exits it caused on every CPU. */
 	ret = exit_stats(fd, before);
-	measure("workload.vmxmon", op_workload, NULL, 4);
+	measure("workload.vmxscope", op_workload, NULL, 4);
 	ret = ret ?: exit_stats(fd, workload_exits);
 	for (cpu = 0; cpu < ncpus; cpu++)
-		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++)
+		for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++)
 			workload_exits[cpu][r] -= before[cpu][r];
-	tap(!ret, "vmxmon loaded, no traps: cpuid, workload, exit stats",
+	tap(!ret, "vmxscope loaded, no traps: cpuid, workload, exit stats",
 	    ret ? strerror(-ret) : NULL);
 
-	measure("rdmsr.vmxmon_untrapped", op_rdmsr, &msr, iters / 4);
-	measure("inb.vmxmon_untrapped", op_inb, NULL, iters);
+	measure("rdmsr.vmxscope_untrapped", op_rdmsr, &msr, iters / 4);
+	measure("inb.vmxscope_untrapped", op_inb, NULL, iters);
 
-	ret = ioctl(fd, VMXMON_TRAP_MSR, &mt) ? -errno : 0;
-	ret = ret ?: ioctl(fd, VMXMON_TRAP_IO, &it) ? -errno : 0;
+	ret = ioctl(fd, VMXSCOPE_TRAP_MSR, &mt) ? -errno : 0;
+	ret = ret ?: ioctl(fd, VMXSCOPE_TRAP_IO, &it) ? -errno : 0;
 	if (ret) {
 		tap(false, "trapped rdmsr and inb", strerror(-ret));
 		close(fd);
 		return;
 	}
-	n0 = trap_reads(fd, VMXMON_KIND_MSR, TSC_AUX);
+	n0 = trap_reads(fd, VMXSCOPE_KIND_MSR, TSC_AUX);
 	measure("rdmsr.trapped", op_rdmsr, &msr, iters / 4);
-	n1 = trap_reads(fd, VMXMON_KIND_MSR, TSC_AUX);
+	n1 = trap_reads(fd, VMXSCOPE_KIND_MSR, TSC_AUX);
 	jprintf("  \"rdmsr_traps_counted\": %llu,\n", n1 - n0);
-	n0 = trap_reads(fd, VMXMON_KIND_IO, PORT);
+	n0 = trap_reads(fd, VMXSCOPE_KIND_IO, PORT);
 	measure("inb.trapped", op_inb, NULL, iters);
-	n1 = trap_reads(fd, VMXMON_KIND_IO, PORT);
+	n1 = trap_reads(fd, VMXSCOPE_KIND_IO, PORT);
 	jprintf("  \"inb_traps_counted\": %llu,\n", n1 - n0);
 
-	ret = vmxmon_tracefs_write("events/vmxmon/enable", "1");
+	ret = vmxscope_tracefs_write("events/vmxscope/enable", "1");
 	jprintf("  \"trace_enable\": \"%s\",\n", ret ? strerror(-ret) : "ok");
 	measure("rdmsr.trapped_traced", op_rdmsr, &msr, iters / 4);
 	measure("inb.trapped_traced", op_inb, NULL, iters);
-	vmxmon_tracefs_write("events/vmxmon/enable", "0");
+	vmxscope_tracefs_write("events/vmxscope/enable", "0");
 	tap(true, "trapped rdmsr and inb, trace events off and on", NULL);
 	close(fd);	/* the traps go with the file */
 }
@@ -342,15 +342,15 @@ static void perf_open(void)
 
 /* Each figure's baseline in the same run. */
 static const char * const baselines[][2] = {
-	{ "cpuid.vmxmon", "cpuid.bare" },
+	{ "cpuid.vmxscope", "cpuid.bare" },
 	{ "cpuid.kvm_guest", "cpuid.bare" },
-	{ "workload.vmxmon", "workload.bare" },
-	{ "rdmsr.vmxmon_untrapped", "rdmsr.bare" },
-	{ "rdmsr.trapped", "rdmsr.vmxmon_untrapped" },
-	{ "rdmsr.trapped_traced", "rdmsr.vmxmon_untrapped" },
-	{ "inb.vmxmon_untrapped", "inb.bare" },
-	{ "inb.trapped", "inb.vmxmon_untrapped" },
-	{ "inb.trapped_traced", "inb.vmxmon_untrapped" },
+	{ "workload.vmxscope", "workload.bare" },
+	{ "rdmsr.vmxscope_untrapped", "rdmsr.bare" },
+	{ "rdmsr.trapped", "rdmsr.vmxscope_untrapped" },
+	{ "rdmsr.trapped_traced", "rdmsr.vmxscope_untrapped" },
+	{ "inb.vmxscope_untrapped", "inb.bare" },
+	{ "inb.trapped", "inb.vmxscope_untrapped" },
+	{ "inb.trapped_traced", "inb.vmxscope_untrapped" },
 };
 
 static const char *baseline(const char *name)
@@ -387,7 +387,7 @@ static void report(void)
 	for (cpu = 0; cpu < ncpus; cpu++) {
 		jprintf("%s\"cpu%d\": {", cpu ? ", " : "", cpu);
 		sep = "";
-		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++) {
+		for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++) {
 			if (!workload_exits[cpu][r])
 				continue;
 			jprintf("%s\"%s\": %llu", sep,
@@ -398,25 +398,25 @@ static void report(void)
 		jprintf("}");
 	}
 	jprintf("},\n  \"derived\": {\n");
-	jprintf("    \"cpuid_vmxmon_over_bare\": %.2f,\n", ratio("cpuid.vmxmon", "cpuid.bare"));
+	jprintf("    \"cpuid_vmxscope_over_bare\": %.2f,\n", ratio("cpuid.vmxscope", "cpuid.bare"));
 	jprintf("    \"cpuid_kvm_over_bare\": %.2f,\n", ratio("cpuid.kvm_guest", "cpuid.bare"));
-	jprintf("    \"vmxmon_exit_ticks\": %.1f,\n", diff("cpuid.vmxmon", "cpuid.bare"));
+	jprintf("    \"vmxscope_exit_ticks\": %.1f,\n", diff("cpuid.vmxscope", "cpuid.bare"));
 	jprintf("    \"kvm_exit_ticks\": %.1f,\n", diff("cpuid.kvm_guest", "cpuid.bare"));
-	jprintf("    \"vmxmon_exit_over_kvm_exit\": %.2f,\n",
+	jprintf("    \"vmxscope_exit_over_kvm_exit\": %.2f,\n",
 		diff("cpuid.kvm_guest", "cpuid.bare") > 0 ?
-		diff("cpuid.vmxmon", "cpuid.bare") / diff("cpuid.kvm_guest", "cpuid.bare") : 0);
-	jprintf("    \"rdmsr_trap_ticks\": %.1f,\n", diff("rdmsr.trapped", "rdmsr.vmxmon_untrapped"));
+		diff("cpuid.vmxscope", "cpuid.bare") / diff("cpuid.kvm_guest", "cpuid.bare") : 0);
+	jprintf("    \"rdmsr_trap_ticks\": %.1f,\n", diff("rdmsr.trapped", "rdmsr.vmxscope_untrapped"));
 	jprintf("    \"rdmsr_trap_traced_ticks\": %.1f,\n",
-		diff("rdmsr.trapped_traced", "rdmsr.vmxmon_untrapped"));
+		diff("rdmsr.trapped_traced", "rdmsr.vmxscope_untrapped"));
 	jprintf("    \"rdmsr_trapped_over_untrapped\": %.2f,\n",
-		ratio("rdmsr.trapped", "rdmsr.vmxmon_untrapped"));
-	jprintf("    \"inb_trap_ticks\": %.1f,\n", diff("inb.trapped", "inb.vmxmon_untrapped"));
+		ratio("rdmsr.trapped", "rdmsr.vmxscope_untrapped"));
+	jprintf("    \"inb_trap_ticks\": %.1f,\n", diff("inb.trapped", "inb.vmxscope_untrapped"));
 	jprintf("    \"inb_trap_traced_ticks\": %.1f,\n",
-		diff("inb.trapped_traced", "inb.vmxmon_untrapped"));
+		diff("inb.trapped_traced", "inb.vmxscope_untrapped"));
 	jprintf("    \"inb_trapped_over_untrapped\": %.2f,\n",
-		ratio("inb.trapped", "inb.vmxmon_untrapped"));
-	jprintf("    \"workload_vmxmon_over_bare\": %.4f\n",
-		ratio("workload.vmxmon", "workload.bare"));
+		ratio("inb.trapped", "inb.vmxscope_untrapped"));
+	jprintf("    \"workload_vmxscope_over_bare\": %.4f\n",
+		ratio("workload.vmxscope", "workload.bare"));
 	jprintf("  },\n  \"results\": [\n");
 	for (i = 0; i < nr_results; i++) {
 		jprintf("    { \"name\": \"%s\", \"ticks_min\": %.1f, \"ticks_median\": %.1f",
@@ -431,7 +431,7 @@ static void report(void)
 	}
 	jprintf("  ]\n");
 
-	printf("VMXMON-BENCH-JSON {\n%s}\n", json);
+	printf("VMXSCOPE-BENCH-JSON {\n%s}\n", json);
 	printf("bench| %-24s %12s %12s  %s\n", "per operation", "TSC min",
 	       "TSC median", "vs baseline (min)");
 	for (i = 0; i < nr_results; i++) {
@@ -444,19 +444,19 @@ static void report(void)
 	}
 	total = 0;
 	for (cpu = 0; cpu < ncpus; cpu++)
-		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++)
+		for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++)
 			total += workload_exits[cpu][r];
 	printf("bench| VM exits during the workload, all CPUs: %llu\n", total);
 	printf("bench| %s\n", load_summary);
-	printf("bench| cpuid: vmxmon/bare %.2fx, kvm guest/bare %.2fx; exit path vmxmon %.0f vs kvm %.0f ticks\n",
-	       ratio("cpuid.vmxmon", "cpuid.bare"), ratio("cpuid.kvm_guest", "cpuid.bare"),
-	       diff("cpuid.vmxmon", "cpuid.bare"), diff("cpuid.kvm_guest", "cpuid.bare"));
+	printf("bench| cpuid: vmxscope/bare %.2fx, kvm guest/bare %.2fx; exit path vmxscope %.0f vs kvm %.0f ticks\n",
+	       ratio("cpuid.vmxscope", "cpuid.bare"), ratio("cpuid.kvm_guest", "cpuid.bare"),
+	       diff("cpuid.vmxscope", "cpuid.bare"), diff("cpuid.kvm_guest", "cpuid.bare"));
 	printf("bench| trapped rdmsr +%.0f ticks (traced +%.0f); trapped inb +%.0f (traced +%.0f)\n",
-	       diff("rdmsr.trapped", "rdmsr.vmxmon_untrapped"),
-	       diff("rdmsr.trapped_traced", "rdmsr.vmxmon_untrapped"),
-	       diff("inb.trapped", "inb.vmxmon_untrapped"),
-	       diff("inb.trapped_traced", "inb.vmxmon_untrapped"));
-	printf("bench| workload vmxmon/bare %.4fx\n", ratio("workload.vmxmon", "workload.bare"));
+	       diff("rdmsr.trapped", "rdmsr.vmxscope_untrapped"),
+	       diff("rdmsr.trapped_traced", "rdmsr.vmxscope_untrapped"),
+	       diff("inb.trapped", "inb.vmxscope_untrapped"),
+	       diff("inb.trapped_traced", "inb.vmxscope_untrapped"));
+	printf("bench| workload vmxscope/bare %.4fx\n", ratio("workload.vmxscope", "workload.bare"));
 	fflush(stdout);
 }
 
@@ -473,7 +473,7 @@ int main(int argc, char **argv)
 		ncpus = MAX_CPUS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("1..5\n");
-	vmxmon_pin(BENCH_CPU);
+	vmxscope_pin(BENCH_CPU);
 	perf_open();
 	jprintf("  \"cpus\": %d,\n  \"bench_cpu\": %d,\n  \"iterations\": %u,\n  \"repetitions\": %d,\n",
 		ncpus, BENCH_CPU, iters, REPS);
@@ -483,8 +483,8 @@ int main(int argc, char **argv)
 	else
 		jprintf("  \"instructions\": \"counted by perf (guest user+kernel)\",\n");
 
-	vmxmon_kmod_unload("vmxmon");
-	ret = vmxmon_load_kmod("arch/x86/kernel/msr.ko");
+	vmxscope_kmod_unload("vmxscope");
+	ret = vmxscope_load_kmod("arch/x86/kernel/msr.ko");
 	snprintf(path, sizeof(path), "/dev/cpu/%d/msr", BENCH_CPU);
 	msr = ret ? -1 : open(path, O_RDONLY);
 	if (msr < 0 || ioperm(PORT, 1, 1)) {
@@ -495,12 +495,12 @@ int main(int argc, char **argv)
 	bench_bare(msr);
 	ret = bench_load();
 	if (!ret)
-		ret = vmxmon_load(NULL);
+		ret = vmxscope_load(NULL);
 	if (ret)
-		tap(false, "vmxmon loaded", strerror(-ret));
+		tap(false, "vmxscope loaded", strerror(-ret));
 	else
-		bench_vmxmon(msr);
-	vmxmon_kmod_unload("vmxmon");
+		bench_vmxscope(msr);
+	vmxscope_kmod_unload("vmxscope");
 	bench_kvm();
 	report();
 	printf("%d passed, %d failed\n", tap_nr - tap_fail, tap_fail);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* What the benchmark's parts share (bench.c, bench_load.c, bench_kvm.c). */
-#ifndef VMXMON_BENCH_H
-#define VMXMON_BENCH_H
+#ifndef VMXSCOPE_BENCH_H
+#define VMXSCOPE_BENCH_H
 
 #include <stdbool.h>
 
 /* Module, CPU and tracefs helpers shared with the selftests. */
-#include "../../../selftests/vmxmon_test.h"
+#include "../../../selftests/vmxscope_test.h"
 
 #define BENCH_CPU	0
 #define REPS		5
@@ -37,4 +37,4 @@ void tap(bool ok, const char *what, const char *why);
 int bench_load(void);
 int bench_kvm(void);
 
-#endif /* VMXMON_BENCH_H */
+#endif /* VMXSCOPE_BENCH_H */

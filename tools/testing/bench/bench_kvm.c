@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The KVM baseline: after vmxmon is unloaded, kvm_intel runs a minimal
- * real-mode guest doing CPUID in a loop, so vmxmon's exit path can be set
+ * The KVM baseline: after vmxscope is unloaded, kvm_intel runs a minimal
+ * real-mode guest doing CPUID in a loop, so vmxscope's exit path can be set
  * next to KVM's.  Part of tools/testing/bench.
  */
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 
 #include <linux/kvm.h>
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
 #include "bench.h"
 
@@ -74,7 +74,7 @@ int bench_kvm(void)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kvm_kmods) && !ret; i++)
-		ret = vmxmon_load_kmod(kvm_kmods[i]);
+		ret = vmxscope_load_kmod(kvm_kmods[i]);
 	if (ret)
 		goto out;
 	mem = mmap(NULL, 0x2000, PROT_READ | PROT_WRITE,
@@ -129,8 +129,8 @@ out:
 		close(vm);
 	if (kvm >= 0)
 		close(kvm);
-	vmxmon_kmod_unload("kvm_intel");
-	vmxmon_kmod_unload("kvm");
+	vmxscope_kmod_unload("kvm_intel");
+	vmxscope_kmod_unload("kvm");
 	tap(!ret, "KVM guest CPUID and KVM_RUN round trip", ret ? strerror(-ret) : NULL);
 	return ret;
 }

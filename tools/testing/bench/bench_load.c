@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
 #include "bench.h"
 
@@ -40,7 +40,7 @@ static long free_pages_all(void)
 
 static long ept_pages(void)
 {
-	FILE *f = fopen("/sys/kernel/debug/vmxmon/status", "r");
+	FILE *f = fopen("/sys/kernel/debug/vmxscope/status", "r");
 	char key[64];
 	long v, n = -1;
 
@@ -106,7 +106,7 @@ int bench_load(void)
 		f0 = free_pages_all();
 		w0 = now_us();
 		t0 = tsc();
-		ret = vmxmon_load(NULL);
+		ret = vmxscope_load(NULL);
 		load_t[i] = (double)(tsc() - t0) / ncpus;
 		load_us[i] = (now_us() - w0) / ncpus;
 		if (ret)
@@ -114,10 +114,10 @@ int bench_load(void)
 		usleep(100000);
 		free_delta[i] = f0 - free_pages_all();
 		ept = ept_pages();
-		core = module_pages("vmxmon");
+		core = module_pages("vmxscope");
 		w0 = now_us();
 		t0 = tsc();
-		ret = vmxmon_kmod_unload("vmxmon");
+		ret = vmxscope_kmod_unload("vmxscope");
 		unload_t[i] = (double)(tsc() - t0) / ncpus;
 		unload_us[i] = (now_us() - w0) / ncpus;
 	}
@@ -131,9 +131,9 @@ int bench_load(void)
 	record("rmmod_per_cpu", unload_t, NULL, LOAD_CYCLES);
 	jprintf("  \"insmod_us_per_cpu\": %.1f,\n", load_us[LOAD_CYCLES / 2]);
 	jprintf("  \"rmmod_us_per_cpu\": %.1f,\n", unload_us[LOAD_CYCLES / 2]);
-	jprintf("  \"memory\": { \"ept_pages\": %ld, \"ept_pages_source\": \"debugfs vmxmon/status\",\n",
+	jprintf("  \"memory\": { \"ept_pages\": %ld, \"ept_pages_source\": \"debugfs vmxscope/status\",\n",
 		ept);
-	jprintf("    \"module_core_pages\": %ld, \"module_core_source\": \"/sys/module/vmxmon/coresize\",\n",
+	jprintf("    \"module_core_pages\": %ld, \"module_core_source\": \"/sys/module/vmxscope/coresize\",\n",
 		core);
 	jprintf("    \"free_pages_delta\": [");
 	for (i = 0; i < LOAD_CYCLES; i++)

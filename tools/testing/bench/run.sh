@@ -4,12 +4,12 @@
 # tools/testing/bench/bench.c printed, writes $OUT/results.json (default
 # build/bench) with the platform it ran on, and prints the table.  It
 # measures; it never judges a timing.  Options go to run-vm.sh (--cpus,
-# --backend, --model, --no-prepare, ...); VMXMON_BENCH_ITERS sets the loop
+# --backend, --model, --no-prepare, ...); VMXSCOPE_BENCH_ITERS sets the loop
 # count per repetition (default 2000).
 set -euo pipefail
 . "$(dirname "$0")/../vm/lib.sh"
 
-out=${VMXMON_BENCH_OUT:-$TOP/build/bench}
+out=${VMXSCOPE_BENCH_OUT:-$TOP/build/bench}
 cpus=2 backend=auto model=corei7_skylake_x
 args=("$@")
 while [ $# -gt 0 ]; do
@@ -21,7 +21,7 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ "$backend" = auto ] && backend=$(detect_backend)
-iters=${VMXMON_BENCH_ITERS:-2000}
+iters=${VMXSCOPE_BENCH_ITERS:-2000}
 name=bench-${cpus}cpu
 
 mkdir -p "$out"
@@ -34,7 +34,7 @@ secs=$(($(date +%s) - start))
 log=$BUILD/runs/$name/tests.log
 cp "$log" "$out/tests.log" 2>/dev/null || true
 
-body=$(sed -n '/^VMXMON-BENCH-JSON {/,/^}/p' "$log" 2>/dev/null | tr -d '\r' |
+body=$(sed -n '/^VMXSCOPE-BENCH-JSON {/,/^}/p' "$log" 2>/dev/null | tr -d '\r' |
        sed '1d;$d')
 if [ -z "$body" ]; then
 	cat "$out/run.log" >&2
@@ -48,7 +48,7 @@ esac
 	echo "{"
 	echo "  \"platform\": { \"backend\": \"$backend\", \"model\": \"$model\", \"cpus\": $cpus,"
 	echo "    \"label\": \"$platform\","
-	echo "    \"kernel\": \"$(cat "$BUILD/kver")\", \"vmxmon\": \"$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)\","
+	echo "    \"kernel\": \"$(cat "$BUILD/kver")\", \"vmxscope\": \"$(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)\","
 	echo "    \"date\": \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\", \"wall_seconds\": $secs },"
 	echo "  \"unit\": \"TSC ticks per operation, read in the guest on one pinned CPU\","
 	echo "$body"

@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit tests of the CLI's pure logic (tools/vmxmon/parse.c, names.c
+ * Host unit tests of the CLI's pure logic (tools/vmxscope/parse.c, names.c
  * and decode.c): ranges, vector names, CPU lists, trace_pipe lines,
  * tables, VMCS field decoding and latency percentiles.
  */
 #include <errno.h>
 #include <string.h>
 
-#include <linux/vmxmon.h>
-#include <linux/vmxmon_vmcs.h>
-#include "../../vmxmon/cli.h"
+#include <linux/vmxscope.h>
+#include <linux/vmxscope_vmcs.h>
+#include "../../vmxscope/cli.h"
 #include "unit.h"
 
 static void test_u32(void)
@@ -98,25 +98,25 @@ static void test_trace_line(void)
 {
 	struct trace_line t;
 
-	EXPECT_EQ(0, parse_trace_line("          <idle>-0       [001] d..2.  1234.567890: vmxmon_exit: cpu=1 reason=CPUID",
+	EXPECT_EQ(0, parse_trace_line("          <idle>-0       [001] d..2.  1234.567890: vmxscope_exit: cpu=1 reason=CPUID",
 				      &t));
 	EXPECT_TRUE(!strcmp("<idle>", t.task));
 	EXPECT_EQ(0, t.pid);
 	EXPECT_EQ(1, t.cpu);
 	EXPECT_TRUE(!strcmp("d..2.", t.flags));
 	EXPECT_TRUE(!strcmp("1234.567890", t.timestamp));
-	EXPECT_TRUE(!strcmp("vmxmon_exit", t.event));
+	EXPECT_TRUE(!strcmp("vmxscope_exit", t.event));
 	EXPECT_TRUE(!strcmp("cpu=1 reason=CPUID", t.fields));
 
 	/* A comm with spaces and dashes; no irq-info column. */
-	EXPECT_EQ(0, parse_trace_line(" kworker/u8:2-ev x-123 [000] 5.000001: vmxmon_msr: msr=0x10 write",
+	EXPECT_EQ(0, parse_trace_line(" kworker/u8:2-ev x-123 [000] 5.000001: vmxscope_msr: msr=0x10 write",
 				      &t));
 	EXPECT_TRUE(!strcmp("kworker/u8:2-ev x", t.task));
 	EXPECT_EQ(123, t.pid);
 	EXPECT_EQ(0, t.cpu);
 	EXPECT_TRUE(!strcmp("", t.flags));
 	EXPECT_TRUE(!strcmp("5.000001", t.timestamp));
-	EXPECT_TRUE(!strcmp("vmxmon_msr", t.event));
+	EXPECT_TRUE(!strcmp("vmxscope_msr", t.event));
 	EXPECT_TRUE(!strcmp("msr=0x10 write", t.fields));
 
 	EXPECT_EQ(-EINVAL, parse_trace_line("", &t));
@@ -149,10 +149,10 @@ static void test_tables(void)
 	EXPECT_TRUE(!strcmp("VM_ENTRY_IA32E_MODE", bit_lookup(&names_entry, 9)->name));
 	EXPECT_TRUE(!strcmp("VMXE", bit_lookup(&names_cr4, 13)->name));
 	EXPECT_TRUE(bit_lookup(&names_pin, 1) == NULL);
-	EXPECT_TRUE(!strcmp("CPUID", exit_reason_name(VMXMON_EXIT_CPUID)));
+	EXPECT_TRUE(!strcmp("CPUID", exit_reason_name(VMXSCOPE_EXIT_CPUID)));
 	EXPECT_TRUE(!strcmp("TDCALL", exit_reason_name(77)));
 	EXPECT_TRUE(exit_reason_name(35) == NULL);
-	EXPECT_TRUE(exit_reason_name(VMXMON_NR_EXIT_REASONS) == NULL);
+	EXPECT_TRUE(exit_reason_name(VMXSCOPE_NR_EXIT_REASONS) == NULL);
 	EXPECT_TRUE(!strcmp("WB", memory_type_name(6)));
 }
 
@@ -199,9 +199,9 @@ static void test_vmcs_decode(void)
 	vmcs_decode(0x4816, 0xa09b, tiny, sizeof(tiny));
 	EXPECT_EQ(7, strlen(tiny));
 	/* Every field of the uapi table is named once, in an area 0-5. */
-	EXPECT_EQ(VMXMON_NR_VMCS_FIELDS, nr_vmcs_fields);
+	EXPECT_EQ(VMXSCOPE_NR_VMCS_FIELDS, nr_vmcs_fields);
 	EXPECT_TRUE(!strcmp("GUEST_CR4", vmcs_field(0x6804)->name));
-	EXPECT_EQ(VMXMON_AREA_EXEC_CTL, vmcs_field(0x4004)->area);
+	EXPECT_EQ(VMXSCOPE_AREA_EXEC_CTL, vmcs_field(0x4004)->area);
 	EXPECT_TRUE(vmcs_field(0x1234) == NULL);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host unit tests of the software VM-entry check (arch/x86/vmx/entry_check.c):
- * vmxmon's own VMCS on the emulated CPU passes; each field corrupted alone
+ * vmxscope's own VMCS on the emulated CPU passes; each field corrupted alone
  * fails with the rule and the field the SDM names.
  */
 #include <string.h>
@@ -12,11 +12,11 @@
 #define CAP(must1, may1)	(((u64)(may1) << 32) | (u32)(must1))
 
 /*
- * vmxmon's VMCS as it fills it on Bochs' corei7_skylake_x (capabilities
+ * vmxscope's VMCS as it fills it on Bochs' corei7_skylake_x (capabilities
  * from /work/shared/notes/emulated-vtx.md and Bochs' TRUE_* controls),
  * with a 64-bit Linux guest in its kernel, interrupts off.
  */
-static void good(struct vmxmon_ec_snapshot *s)
+static void good(struct vmxscope_ec_snapshot *s)
 {
 	static const struct { const char *name; u64 val; } v[] = {
 		{ "PIN_BASED_VM_EXEC_CONTROL", 0x16 },
@@ -70,8 +70,8 @@ static void good(struct vmxmon_ec_snapshot *s)
 
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < ARRAY_SIZE(v); i++)
-		s->f[vmxmon_ec_field_by_name(v[i].name)] = v[i].val;
-	s->caps = (struct vmxmon_ec_caps){
+		s->f[vmxscope_ec_field_by_name(v[i].name)] = v[i].val;
+	s->caps = (struct vmxscope_ec_caps){
 		.pin = CAP(0x16, 0xff),
 		.proc = CAP(0x04006172, 0xfff9fffe),
 		.proc2 = CAP(0, 0x17ffff),
@@ -87,26 +87,26 @@ static void good(struct vmxmon_ec_snapshot *s)
 	};
 }
 
-static void test_vmxmon_vmcs_passes(void)
+static void test_vmxscope_vmcs_passes(void)
 {
-	struct vmxmon_ec_snapshot s;
-	struct vmxmon_ec_verdict v;
+	struct vmxscope_ec_snapshot s;
+	struct vmxscope_ec_verdict v;
 
 	good(&s);
-	EXPECT_EQ(VMXMON_EC_R_NONE, vmxmon_entry_check(&s, &v));
-	EXPECT_EQ(VMXMON_EC_R_NONE, v.rule);
+	EXPECT_EQ(VMXSCOPE_EC_R_NONE, vmxscope_entry_check(&s, &v));
+	EXPECT_EQ(VMXSCOPE_EC_R_NONE, v.rule);
 }
 
 /* One field set to one value; the rule and the field the verdict names. */
 struct corruption {
 	const char *field;
 	u64 value;
-	enum vmxmon_ec_rule rule;
+	enum vmxscope_ec_rule rule;
 	const char *named;	/* NULL: the corrupted field itself */
 };
 
-#define C(f, v, r)		{ #f, v, VMXMON_EC_R_##r, NULL }
-#define C2(f, v, r, n)		{ #f, v, VMXMON_EC_R_##r, #n }
+#define C(f, v, r)		{ #f, v, VMXSCOPE_EC_R_##r, NULL }
+#define C2(f, v, r, n)		{ #f, v, VMXSCOPE_EC_R_##r, #n }
 static const struct corruption corruptions[] = {
 	/* 27.2.1.1 */
 	C(PIN_BASED_VM_EXEC_CONTROL, 0x06, PIN_RSVD),
@@ -221,24 +221,24 @@ static void test_each_corruption_names_rule_and_field(void)
 
 	for (i = 0; i < ARRAY_SIZE(corruptions); i++) {
 		const struct corruption *k = &corruptions[i];
-		int f = vmxmon_ec_field_by_name(k->field);
-		int named = vmxmon_ec_field_by_name(k->named ? k->named : k->field);
-		struct vmxmon_ec_snapshot s;
-		struct vmxmon_ec_verdict v;
+		int f = vmxscope_ec_field_by_name(k->field);
+		int named = vmxscope_ec_field_by_name(k->named ? k->named : k->field);
+		struct vmxscope_ec_snapshot s;
+		struct vmxscope_ec_verdict v;
 
 		EXPECT_TRUE(f >= 0 && named >= 0);
 		if (f < 0 || named < 0)
 			continue;
 		good(&s);
 		s.f[f] = k->value;
-		vmxmon_entry_check(&s, &v);
+		vmxscope_entry_check(&s, &v);
 		if (v.rule != k->rule || (int)v.field != named)
 			printf("#  %s = %#llx: got %s on %s\n", k->field,
 			       (unsigned long long)k->value,
-			       vmxmon_ec_rule_name(v.rule),
-			       vmxmon_ec_field_name(v.field));
+			       vmxscope_ec_rule_name(v.rule),
+			       vmxscope_ec_field_name(v.field));
 		EXPECT_EQ(k->rule, v.rule);
-		EXPECT_EQ(vmxmon_ec_field_encoding(named), v.encoding);
+		EXPECT_EQ(vmxscope_ec_field_encoding(named), v.encoding);
 		EXPECT_EQ(s.f[named], v.value);
 	}
 }
@@ -246,50 +246,50 @@ static void test_each_corruption_names_rule_and_field(void)
 /* The unusable-segment exemptions: null DS-GS and LDTR pass as they are. */
 static void test_unusable_segments_exempt(void)
 {
-	struct vmxmon_ec_snapshot s;
-	struct vmxmon_ec_verdict v;
+	struct vmxscope_ec_snapshot s;
+	struct vmxscope_ec_verdict v;
 
 	good(&s);
-	s.f[VMXMON_EC_GUEST_DS_SELECTOR] = 3;	/* RPL 3 null selector */
-	s.f[VMXMON_EC_GUEST_DS_BASE] = 1ULL << 40;
-	s.f[VMXMON_EC_GUEST_LDTR_SELECTOR] = 4;
-	EXPECT_EQ(VMXMON_EC_R_NONE, vmxmon_entry_check(&s, &v));
+	s.f[VMXSCOPE_EC_GUEST_DS_SELECTOR] = 3;	/* RPL 3 null selector */
+	s.f[VMXSCOPE_EC_GUEST_DS_BASE] = 1ULL << 40;
+	s.f[VMXSCOPE_EC_GUEST_LDTR_SELECTOR] = 4;
+	EXPECT_EQ(VMXSCOPE_EC_R_NONE, vmxscope_entry_check(&s, &v));
 	/* Disabled features are not checked: no EPT walk without EPT. */
 	good(&s);
-	s.f[VMXMON_EC_SECONDARY_VM_EXEC_CONTROL] = 0x1010aa;
-	s.f[VMXMON_EC_CPU_BASED_VM_EXEC_CONTROL] &= ~(1U << 31);
-	s.f[VMXMON_EC_EPT_POINTER] = 0;
-	EXPECT_EQ(VMXMON_EC_R_NONE, vmxmon_entry_check(&s, &v));
+	s.f[VMXSCOPE_EC_SECONDARY_VM_EXEC_CONTROL] = 0x1010aa;
+	s.f[VMXSCOPE_EC_CPU_BASED_VM_EXEC_CONTROL] &= ~(1U << 31);
+	s.f[VMXSCOPE_EC_EPT_POINTER] = 0;
+	EXPECT_EQ(VMXSCOPE_EC_R_NONE, vmxscope_entry_check(&s, &v));
 }
 
 /* Unrestricted guest: CR0.PE and PG are free, CS type 3 allowed. */
 static void test_unrestricted_guest_exceptions(void)
 {
-	struct vmxmon_ec_snapshot s;
-	struct vmxmon_ec_verdict v;
+	struct vmxscope_ec_snapshot s;
+	struct vmxscope_ec_verdict v;
 
 	good(&s);
-	s.f[VMXMON_EC_GUEST_CR0] = 0x00050032;
-	s.f[VMXMON_EC_VM_ENTRY_CONTROLS] &= ~(1U << 9);		/* not IA-32e */
-	s.f[VMXMON_EC_GUEST_IA32_EFER] = 0;
-	s.f[VMXMON_EC_GUEST_CR4] = 0x2000;
-	s.f[VMXMON_EC_GUEST_CS_AR_BYTES] = 0x93;
-	s.f[VMXMON_EC_GUEST_CS_LIMIT] = 0xffff;
-	s.f[VMXMON_EC_GUEST_SS_AR_BYTES] = 0x93;
-	s.f[VMXMON_EC_GUEST_SS_LIMIT] = 0xffff;
-	s.f[VMXMON_EC_GUEST_RIP] = 0xfff0;
-	s.f[VMXMON_EC_GUEST_TR_AR_BYTES] = 0x83;
-	EXPECT_EQ(VMXMON_EC_R_NONE, vmxmon_entry_check(&s, &v));
+	s.f[VMXSCOPE_EC_GUEST_CR0] = 0x00050032;
+	s.f[VMXSCOPE_EC_VM_ENTRY_CONTROLS] &= ~(1U << 9);		/* not IA-32e */
+	s.f[VMXSCOPE_EC_GUEST_IA32_EFER] = 0;
+	s.f[VMXSCOPE_EC_GUEST_CR4] = 0x2000;
+	s.f[VMXSCOPE_EC_GUEST_CS_AR_BYTES] = 0x93;
+	s.f[VMXSCOPE_EC_GUEST_CS_LIMIT] = 0xffff;
+	s.f[VMXSCOPE_EC_GUEST_SS_AR_BYTES] = 0x93;
+	s.f[VMXSCOPE_EC_GUEST_SS_LIMIT] = 0xffff;
+	s.f[VMXSCOPE_EC_GUEST_RIP] = 0xfff0;
+	s.f[VMXSCOPE_EC_GUEST_TR_AR_BYTES] = 0x83;
+	EXPECT_EQ(VMXSCOPE_EC_R_NONE, vmxscope_entry_check(&s, &v));
 	/* Without it, the same state breaks CR0's fixed bits. */
-	s.f[VMXMON_EC_SECONDARY_VM_EXEC_CONTROL] &= ~(1U << 7);
-	EXPECT_EQ(VMXMON_EC_R_GUEST_CR0_FIXED, vmxmon_entry_check(&s, &v));
+	s.f[VMXSCOPE_EC_SECONDARY_VM_EXEC_CONTROL] &= ~(1U << 7);
+	EXPECT_EQ(VMXSCOPE_EC_R_GUEST_CR0_FIXED, vmxscope_entry_check(&s, &v));
 
 	/* Only with unrestricted guest may SS.RPL differ from CS.RPL. */
 	good(&s);
-	s.f[VMXMON_EC_GUEST_SS_SELECTOR] = 0x1b;
-	EXPECT_EQ(VMXMON_EC_R_NONE, vmxmon_entry_check(&s, &v));
-	s.f[VMXMON_EC_SECONDARY_VM_EXEC_CONTROL] &= ~(1U << 7);
-	EXPECT_EQ(VMXMON_EC_R_SEG_SS_CS_RPL, vmxmon_entry_check(&s, &v));
+	s.f[VMXSCOPE_EC_GUEST_SS_SELECTOR] = 0x1b;
+	EXPECT_EQ(VMXSCOPE_EC_R_NONE, vmxscope_entry_check(&s, &v));
+	s.f[VMXSCOPE_EC_SECONDARY_VM_EXEC_CONTROL] &= ~(1U << 7);
+	EXPECT_EQ(VMXSCOPE_EC_R_SEG_SS_CS_RPL, vmxscope_entry_check(&s, &v));
 	EXPECT_EQ(0x804, v.encoding);
 }
 
@@ -297,24 +297,24 @@ static void test_rule_and_field_tables(void)
 {
 	int r;
 
-	for (r = 1; r < VMXMON_EC_NR_RULES; r++) {
-		EXPECT_TRUE(!strncmp(vmxmon_ec_rule_section(r), "27.", 3));
-		EXPECT_TRUE(strlen(vmxmon_ec_rule_text(r)) > 10);
+	for (r = 1; r < VMXSCOPE_EC_NR_RULES; r++) {
+		EXPECT_TRUE(!strncmp(vmxscope_ec_rule_section(r), "27.", 3));
+		EXPECT_TRUE(strlen(vmxscope_ec_rule_text(r)) > 10);
 	}
-	EXPECT_EQ(7, vmxmon_ec_rule_class(VMXMON_EC_R_PROC_RSVD));
-	EXPECT_EQ(7, vmxmon_ec_rule_class(VMXMON_EC_R_ENTRY_MSR_LOAD));
-	EXPECT_EQ(8, vmxmon_ec_rule_class(VMXMON_EC_R_HOST_CR4_FIXED));
-	EXPECT_EQ(8, vmxmon_ec_rule_class(VMXMON_EC_R_HOST_RIP_CANON));
-	EXPECT_EQ(33, vmxmon_ec_rule_class(VMXMON_EC_R_SEG_CS_TYPE));
-	EXPECT_EQ(0, vmxmon_ec_rule_class(VMXMON_EC_R_NONE));
-	EXPECT_EQ(0x4816, vmxmon_ec_field_encoding(
-		vmxmon_ec_field_by_name("GUEST_CS_AR_BYTES")));
-	EXPECT_EQ(-1, vmxmon_ec_field_by_name("NO_SUCH_FIELD"));
+	EXPECT_EQ(7, vmxscope_ec_rule_class(VMXSCOPE_EC_R_PROC_RSVD));
+	EXPECT_EQ(7, vmxscope_ec_rule_class(VMXSCOPE_EC_R_ENTRY_MSR_LOAD));
+	EXPECT_EQ(8, vmxscope_ec_rule_class(VMXSCOPE_EC_R_HOST_CR4_FIXED));
+	EXPECT_EQ(8, vmxscope_ec_rule_class(VMXSCOPE_EC_R_HOST_RIP_CANON));
+	EXPECT_EQ(33, vmxscope_ec_rule_class(VMXSCOPE_EC_R_SEG_CS_TYPE));
+	EXPECT_EQ(0, vmxscope_ec_rule_class(VMXSCOPE_EC_R_NONE));
+	EXPECT_EQ(0x4816, vmxscope_ec_field_encoding(
+		vmxscope_ec_field_by_name("GUEST_CS_AR_BYTES")));
+	EXPECT_EQ(-1, vmxscope_ec_field_by_name("NO_SUCH_FIELD"));
 }
 
 int main(void)
 {
-	RUN(test_vmxmon_vmcs_passes);
+	RUN(test_vmxscope_vmcs_passes);
 	RUN(test_each_corruption_names_rule_and_field);
 	RUN(test_unusable_segments_exempt);
 	RUN(test_unrestricted_guest_exceptions);

@@ -3,8 +3,8 @@
  * What the module's pure-logic files need from the kernel headers when
  * they are built on the host for the unit tests (!__KERNEL__).
  */
-#ifndef VMXMON_KCOMPAT_H
-#define VMXMON_KCOMPAT_H
+#ifndef VMXSCOPE_KCOMPAT_H
+#define VMXSCOPE_KCOMPAT_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -22,4 +22,4 @@ typedef uint64_t u64;
 #define MTRR_TYPE_WRPROT	5
 #define MTRR_TYPE_WRBACK	6
 
-#endif /* VMXMON_KCOMPAT_H */
+#endif /* VMXSCOPE_KCOMPAT_H */

@@ -5,14 +5,14 @@
 #include "unit.h"
 
 static const char good_tests[] =
-	"vmxmon-vm: booted 6.1.0 on 2 cpu(s), mode test\n"
-	"TAP version 13\n1..2\n# selftests: vmxmon: a\n# ok 1 x\nok 1 a\n"
+	"vmxscope-vm: booted 6.1.0 on 2 cpu(s), mode test\n"
+	"TAP version 13\n1..2\n# selftests: vmxscope: a\n# ok 1 x\nok 1 a\n"
 	"not ok 2 b # exit=1\n3 passed, 1 failed, 0 skipped\r\n"
-	"VMXMON-RUN-END rc=1\n";
+	"VMXSCOPE-RUN-END rc=1\n";
 
 static const char clean_kernel[] =
 	"[ 0.8] WARNING: CPU: 0 PID: 0 at xstate.c:606\n"
-	"[ 6.6] VMXMON-BASELINE-END\n[ 6.7] vmxmon: loaded\n";
+	"[ 6.6] VMXSCOPE-BASELINE-END\n[ 6.7] vmxscope: loaded\n";
 
 static int verdict(const char *tests, const char *kernel, const char *killed,
 		   struct lc_result *r)
@@ -42,8 +42,8 @@ static void test_counts_guest_results(void)
 static void test_warn_after_marker_fails(void)
 {
 	static const char k[] =
-		"[ 6.6] VMXMON-BASELINE-END\n"
-		"[ 7.0] WARNING: CPU: 1 PID: 9 at vmxmon/src/main.c:20 vmxmon_init\n";
+		"[ 6.6] VMXSCOPE-BASELINE-END\n"
+		"[ 7.0] WARNING: CPU: 1 PID: 9 at vmxscope/src/main.c:20 vmxscope_init\n";
 	struct lc_result r;
 
 	EXPECT_EQ(2, verdict(good_tests, k, NULL, &r));
@@ -67,7 +67,7 @@ static void test_each_bad_pattern_is_caught(void)
 
 	for (i = 0; i < ARRAY_SIZE(lines); i++)
 		EXPECT_TRUE(lc_is_bad_line(lines[i]));
-	EXPECT_FALSE(lc_is_bad_line("vmxmon: loaded"));
+	EXPECT_FALSE(lc_is_bad_line("vmxscope: loaded"));
 	/* A user process's fault is the test's business, not the kernel's. */
 	EXPECT_FALSE(lc_is_bad_line("[ 9.1] traps: sh[117] general protection fault ip:4011a3 sp:7ffd error:0 in sh[401000+9000]"));
 	EXPECT_FALSE(lc_is_bad_line("[ 9.2] a.out[120]: segfault at 0 ip 0000000000401136 error 6"));
@@ -80,7 +80,7 @@ static void test_initramfs_unpack_failure_fails(void)
 {
 	static const char k[] =
 		"[ 6.1] Initramfs unpacking failed: write error\n"
-		"[ 9.6] VMXMON-BASELINE-END\n";
+		"[ 9.6] VMXSCOPE-BASELINE-END\n";
 	struct lc_result r;
 
 	EXPECT_EQ(2, verdict(good_tests, k, NULL, &r));
@@ -97,8 +97,8 @@ static void test_missing_marker_fails(void)
 static void test_timeout_and_reboot_fail(void)
 {
 	static const char twice[] =
-		"vmxmon-vm: booted x\nvmxmon-vm: booted x\n"
-		"1..0\n0 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+		"vmxscope-vm: booted x\nvmxscope-vm: booted x\n"
+		"1..0\n0 passed, 0 failed\nVMXSCOPE-RUN-END rc=0\n";
 	struct lc_result r;
 
 	EXPECT_EQ(2, verdict(good_tests, clean_kernel, "timeout", &r));
@@ -109,12 +109,12 @@ static void test_timeout_and_reboot_fail(void)
 static void test_incomplete_plan_fails(void)
 {
 	static const char cut[] =
-		"vmxmon-vm: booted x\nTAP version 13\n1..3\nok 1 a\nok 2 b\n"
-		"2 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+		"vmxscope-vm: booted x\nTAP version 13\n1..3\nok 1 a\nok 2 b\n"
+		"2 passed, 0 failed\nVMXSCOPE-RUN-END rc=0\n";
 	static const char no_summary[] =
-		"vmxmon-vm: booted x\n1..1\nok 1 a\nVMXMON-RUN-END rc=0\n";
+		"vmxscope-vm: booted x\n1..1\nok 1 a\nVMXSCOPE-RUN-END rc=0\n";
 	static const char no_plan[] =
-		"vmxmon-vm: booted x\nok 1 a\n1 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+		"vmxscope-vm: booted x\nok 1 a\n1 passed, 0 failed\nVMXSCOPE-RUN-END rc=0\n";
 	struct lc_result r;
 
 	EXPECT_EQ(1, verdict(cut, clean_kernel, NULL, &r));
@@ -128,8 +128,8 @@ static void test_incomplete_plan_fails(void)
 static void test_not_ok_with_zero_failures_is_caught(void)
 {
 	static const char lying[] =
-		"vmxmon-vm: booted x\n1..1\nnot ok 1 a\n1 passed, 0 failed\n"
-		"VMXMON-RUN-END rc=0\n";
+		"vmxscope-vm: booted x\n1..1\nnot ok 1 a\n1 passed, 0 failed\n"
+		"VMXSCOPE-RUN-END rc=0\n";
 	struct lc_result r;
 
 	EXPECT_EQ(1, verdict(lying, clean_kernel, NULL, &r));
@@ -139,13 +139,13 @@ static void test_not_ok_with_zero_failures_is_caught(void)
 static void test_kexec_second_boot_has_its_own_baseline(void)
 {
 	static const char tests[] =
-		"vmxmon-vm: booted x\nVMXMON-KEXEC\nvmxmon-vm: booted x\n"
-		"1..1\nok 1 a\n1 passed, 0 failed\nVMXMON-RUN-END rc=0\n";
+		"vmxscope-vm: booted x\nVMXSCOPE-KEXEC\nvmxscope-vm: booted x\n"
+		"1..1\nok 1 a\n1 passed, 0 failed\nVMXSCOPE-RUN-END rc=0\n";
 	static const char kernel[] =
-		"VMXMON-BASELINE-START\n[0.8] WARNING: boot quirk\nVMXMON-BASELINE-END\n"
+		"VMXSCOPE-BASELINE-START\n[0.8] WARNING: boot quirk\nVMXSCOPE-BASELINE-END\n"
 		"[9.0] kexec_core: Starting new kernel\n"
 		"[    0.86] RETBleed: WARNING: printed before /init runs\n"
-		"VMXMON-BASELINE-START\n[0.8] WARNING: boot quirk\nVMXMON-BASELINE-END\n";
+		"VMXSCOPE-BASELINE-START\n[0.8] WARNING: boot quirk\nVMXSCOPE-BASELINE-END\n";
 	FILE *devnull = fopen("/dev/null", "w");
 	struct lc_result r;
 
@@ -161,7 +161,7 @@ static void test_kexec_second_boot_has_its_own_baseline(void)
 static void test_demo_needs_no_tap(void)
 {
 	static const char demo[] =
-		"vmxmon-vm: booted x\n# vmxmon status\nVMXMON-RUN-END rc=0\n";
+		"vmxscope-vm: booted x\n# vmxscope status\nVMXSCOPE-RUN-END rc=0\n";
 	FILE *devnull = fopen("/dev/null", "w");
 	struct lc_result r;
 

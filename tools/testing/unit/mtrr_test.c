@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "kcompat.h"
-#include <vmxmon/mtrr.h>
+#include <vmxscope/mtrr.h>
 #include "unit.h"
 
 #define UC	MTRR_TYPE_UNCACHABLE
@@ -14,7 +14,7 @@
 #define WT	MTRR_TYPE_WRTHROUGH
 #define WP	MTRR_TYPE_WRPROT
 #define WB	MTRR_TYPE_WRBACK
-#define MIXED	VMXMON_MTRR_MIXED
+#define MIXED	VMXSCOPE_MTRR_MIXED
 
 #define K4	0x1000ULL
 #define M1	0x100000ULL
@@ -23,7 +23,7 @@
 #define VALID	(1ULL << 11)
 #define MAXPHYADDR 36
 
-static void init(struct vmxmon_mtrr_state *s, u8 def_type)
+static void init(struct vmxscope_mtrr_state *s, u8 def_type)
 {
 	memset(s, 0, sizeof(*s));
 	s->enabled = true;
@@ -32,7 +32,7 @@ static void init(struct vmxmon_mtrr_state *s, u8 def_type)
 }
 
 /* A range the way firmware sets one up: size a power of two, aligned. */
-static unsigned int add_var(struct vmxmon_mtrr_state *s, u64 base, u64 size,
+static unsigned int add_var(struct vmxscope_mtrr_state *s, u64 base, u64 size,
 			    u8 type)
 {
 	unsigned int i = s->nr_var++;
@@ -42,7 +42,7 @@ static unsigned int add_var(struct vmxmon_mtrr_state *s, u64 base, u64 size,
 	return i;
 }
 
-static void add_var_raw(struct vmxmon_mtrr_state *s, u64 base, u64 mask)
+static void add_var_raw(struct vmxscope_mtrr_state *s, u64 base, u64 mask)
 {
 	unsigned int i = s->nr_var++;
 
@@ -50,9 +50,9 @@ static void add_var_raw(struct vmxmon_mtrr_state *s, u64 base, u64 mask)
 	s->var[i].mask = mask;
 }
 
-static u8 type(const struct vmxmon_mtrr_state *s, u64 start, u64 size)
+static u8 type(const struct vmxscope_mtrr_state *s, u64 start, u64 size)
 {
-	return vmxmon_mtrr_range_type(s, start, size);
+	return vmxscope_mtrr_range_type(s, start, size);
 }
 
 /* Fixed-range index from the address, written independently of mtrr.c. */
@@ -77,7 +77,7 @@ static bool ref_valid(u8 t)
 }
 
 /* The type of one page, straight from SDM §11.11.4.1 "MTRR Precedences". */
-static u8 ref_page(const struct vmxmon_mtrr_state *s, u64 addr)
+static u8 ref_page(const struct vmxscope_mtrr_state *s, u64 addr)
 {
 	bool seen[256] = { false };
 	unsigned int i, kinds = 0;
@@ -89,7 +89,7 @@ static u8 ref_page(const struct vmxmon_mtrr_state *s, u64 addr)
 		t = s->fixed[ref_fixed_index(addr)];
 		return ref_valid(t) ? t : UC;
 	}
-	for (i = 0; i < s->nr_var && i < VMXMON_MTRR_MAX_VAR; i++) {
+	for (i = 0; i < s->nr_var && i < VMXSCOPE_MTRR_MAX_VAR; i++) {
 		u64 bits = s->phys_mask & ~0xfffULL & s->var[i].mask;
 
 		if (!(s->var[i].mask & VALID))
@@ -117,7 +117,7 @@ static u8 ref_page(const struct vmxmon_mtrr_state *s, u64 addr)
 }
 
 /* The uniform type of [start, start + size) page by page, or MIXED. */
-static u8 ref_range(const struct vmxmon_mtrr_state *s, u64 start, u64 size)
+static u8 ref_range(const struct vmxscope_mtrr_state *s, u64 start, u64 size)
 {
 	u8 t = ref_page(s, start);
 	u64 a;
@@ -129,7 +129,7 @@ static u8 ref_range(const struct vmxmon_mtrr_state *s, u64 start, u64 size)
 }
 
 /* Every page of [start, start + size) gets its reference type. */
-static unsigned int pages_exact(const struct vmxmon_mtrr_state *s, u64 start,
+static unsigned int pages_exact(const struct vmxscope_mtrr_state *s, u64 start,
 				u64 size)
 {
 	unsigned int bad = 0;
@@ -148,7 +148,7 @@ static unsigned int pages_exact(const struct vmxmon_mtrr_state *s, u64 start,
 
 static void test_disabled_mtrrs_are_uc_everywhere(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, WB);
 	add_var(&s, 0, 4 * G1, WB);
@@ -164,7 +164,7 @@ static void test_disabled_mtrrs_are_uc_everywhere(void)
 
 static void test_default_type_alone_is_uniform_at_every_size(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, WB);
 	EXPECT_EQ(WB, type(&s, 0, K4));
@@ -177,7 +177,7 @@ static void test_default_type_alone_is_uniform_at_every_size(void)
 	EXPECT_EQ(UC, type(&s, 0, 1ULL << MAXPHYADDR));
 }
 
-static void set_fixed(struct vmxmon_mtrr_state *s)
+static void set_fixed(struct vmxscope_mtrr_state *s)
 {
 	memset(s->fixed, WB, sizeof(s->fixed));
 	memset(&s->fixed[16], UC, 8);	/* A0000-BFFFF: 16K ranges 16..23 */
@@ -196,7 +196,7 @@ static u8 fixed_expected(u64 a)
 
 static void test_fixed_ranges_make_low_2m_mixed_but_each_4k_exact(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int bad = 0;
 	u64 a;
 
@@ -219,7 +219,7 @@ static void test_fixed_ranges_make_low_2m_mixed_but_each_4k_exact(void)
 
 static void test_fixed_and_default_agree_across_1m(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, WB);
 	s.fixed_enabled = true;
@@ -234,7 +234,7 @@ static void test_fixed_and_default_agree_across_1m(void)
 
 static void test_fixed_ranges_override_variable_below_1m(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, WB);
 	s.fixed_enabled = true;
@@ -249,7 +249,7 @@ static void test_fixed_ranges_override_variable_below_1m(void)
 
 static void test_fixed_ranges_ignored_when_fe_clear(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, UC);
 	set_fixed(&s);
@@ -261,7 +261,7 @@ static void test_fixed_ranges_ignored_when_fe_clear(void)
 
 static void test_uc_hole_at_3g_under_wb_default(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int bad = 0;
 	u64 g;
 
@@ -280,7 +280,7 @@ static void test_uc_hole_at_3g_under_wb_default(void)
 
 static void test_uc_overlapping_wb_is_uc_in_either_order(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	int order;
 
 	for (order = 0; order < 2; order++) {
@@ -302,7 +302,7 @@ static void test_uc_overlapping_wb_is_uc_in_either_order(void)
 
 static void test_wt_overlapping_wb_is_wt(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, UC);
 	add_var(&s, 0, 4 * G1, WB);
@@ -316,7 +316,7 @@ static void test_wt_overlapping_wb_is_wt(void)
 
 static void test_undefined_overlaps_resolve_to_uc(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, WB);
 	add_var(&s, 0, 4 * G1, WB);
@@ -342,7 +342,7 @@ static void test_undefined_overlaps_resolve_to_uc(void)
 
 static void test_range_straddling_variable_boundary_is_mixed(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, UC);
 	add_var(&s, 0, 2 * G1, WB);
@@ -362,7 +362,7 @@ static void test_range_straddling_variable_boundary_is_mixed(void)
 
 static void test_1g_chunk_inside_one_range_is_uniform(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int bad = 0;
 	u64 g;
 
@@ -378,7 +378,7 @@ static void test_1g_chunk_inside_one_range_is_uniform(void)
 
 static void test_adjacent_ranges_covering_a_chunk_make_it_uniform(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int mid;
 
 	init(&s, UC);
@@ -397,7 +397,7 @@ static void test_adjacent_ranges_covering_a_chunk_make_it_uniform(void)
 
 static void test_invalid_variable_ranges_are_ignored(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int i;
 
 	init(&s, WB);
@@ -420,21 +420,21 @@ static void test_invalid_variable_ranges_are_ignored(void)
 
 static void test_nr_var_above_max_is_capped(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int i;
 
 	init(&s, WB);
-	for (i = 0; i < VMXMON_MTRR_MAX_VAR; i++)
-		add_var(&s, i * G1, G1, i == VMXMON_MTRR_MAX_VAR - 1 ? UC : WT);
+	for (i = 0; i < VMXSCOPE_MTRR_MAX_VAR; i++)
+		add_var(&s, i * G1, G1, i == VMXSCOPE_MTRR_MAX_VAR - 1 ? UC : WT);
 	s.nr_var = 255;
 	EXPECT_EQ(WT, type(&s, 0, G1));
-	EXPECT_EQ(UC, type(&s, (VMXMON_MTRR_MAX_VAR - 1) * G1, G1));
-	EXPECT_EQ(WB, type(&s, VMXMON_MTRR_MAX_VAR * G1, G1));
+	EXPECT_EQ(UC, type(&s, (VMXSCOPE_MTRR_MAX_VAR - 1) * G1, G1));
+	EXPECT_EQ(WB, type(&s, VMXSCOPE_MTRR_MAX_VAR * G1, G1));
 }
 
 static void test_noncontiguous_mask_is_exact_at_4k(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int bad = 0;
 	u64 pages;
 	u64 a;
@@ -466,7 +466,7 @@ static void test_noncontiguous_mask_is_exact_at_4k(void)
 
 static void test_noncontiguous_mask_is_exact_at_1g(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 	unsigned int bad = 0;
 	u64 g;
 
@@ -483,7 +483,7 @@ static void test_noncontiguous_mask_is_exact_at_1g(void)
 
 static void test_uc_covering_all_beats_partial_noncontiguous_match(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, WB);
 	add_var_raw(&s, WT, (1ULL << 12) | VALID);
@@ -495,7 +495,7 @@ static void test_uc_covering_all_beats_partial_noncontiguous_match(void)
 
 static void test_bits_above_maxphyaddr_are_ignored(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	/* Base and mask bits 63:36 set, which a 36-bit CPU does not compare. */
 	init(&s, WB);
@@ -521,7 +521,7 @@ static void test_bits_above_maxphyaddr_are_ignored(void)
 
 static void test_reserved_type_encodings_read_as_uc(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, 2);
 	EXPECT_EQ(UC, type(&s, 0, G1));
@@ -538,7 +538,7 @@ static void test_reserved_type_encodings_read_as_uc(void)
 
 static void test_empty_and_wrapping_ranges(void)
 {
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	init(&s, WB);
 	EXPECT_EQ(MIXED, type(&s, G1, 0));
@@ -564,7 +564,7 @@ static u8 rnd_type(void)
 }
 
 /* Random MTRRs, mostly contiguous ranges in the low 64M; true if all are. */
-static bool rnd_state(struct vmxmon_mtrr_state *s)
+static bool rnd_state(struct vmxscope_mtrr_state *s)
 {
 	u64 pages;
 	bool contiguous = true;
@@ -596,7 +596,7 @@ static bool rnd_state(struct vmxmon_mtrr_state *s)
 static void test_random_mtrrs_agree_with_per_page_reference(void)
 {
 	unsigned int iter, unsound = 0, inexact = 0, pages_bad = 0;
-	struct vmxmon_mtrr_state s;
+	struct vmxscope_mtrr_state s;
 
 	for (iter = 0; iter < 3000; iter++) {
 		bool contiguous = rnd_state(&s);

@@ -3,8 +3,8 @@
  * A minimal host unit-test harness: TAP out, one "ok"/"not ok" per test
  * function, and a closing "N passed, N failed" line from the run script.
  */
-#ifndef VMXMON_UNIT_H
-#define VMXMON_UNIT_H
+#ifndef VMXSCOPE_UNIT_H
+#define VMXSCOPE_UNIT_H
 
 #include <stdio.h>
 
@@ -43,4 +43,4 @@ static inline int unit_done(void)
 	return unit_fail ? 1 : 0;
 }
 
-#endif /* VMXMON_UNIT_H */
+#endif /* VMXSCOPE_UNIT_H */

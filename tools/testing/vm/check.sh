@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The VM half of `make check`: one build, then the boots below, at most
-# $VMXMON_JOBS (default: host cores) at a time.  Bochs is single-threaded and its guest time counts
+# $VMXSCOPE_JOBS (default: host cores) at a time.  Bochs is single-threaded and its guest time counts
 # instructions, so parallel boots slow down in wall time only.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -30,11 +30,11 @@ upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 # its own boot.
 BLUE_PILL=module_load,dev_node,blue_pill,vmx_insn_user,workload,kvm_handoff
 CONTROL=msr_trap,ioctl_abi,io_trap,exc_trap,hotplug,nmi
-runs=${VMXMON_RUNS:-"vm-2cpu:2:test:* vm-1cpu:1:test:$BLUE_PILL
+runs=${VMXSCOPE_RUNS:-"vm-2cpu:2:test:* vm-1cpu:1:test:$BLUE_PILL
 	vm-4cpu:4:test:$BLUE_PILL,$CONTROL vm-kexec:2:kexec:-"}
 
 set -f		# the filters are globs for the guest, not for here
-jobs=${VMXMON_JOBS:-$(nproc)}
+jobs=${VMXSCOPE_JOBS:-$(nproc)}
 pids=()
 names=()
 for r in $runs; do

@@ -22,31 +22,31 @@ stty -F /dev/ttyS0 115200 raw -echo 2>/dev/null
 exec </dev/null >/dev/ttyS0 2>&1
 
 # What the stock kernel said at boot on this CPU model is the baseline;
-# only what follows the marker is held against vmxmon (tools/testing/vm/logcheck.c).
-echo "VMXMON-BASELINE-START" >/dev/kmsg
-dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace' | sed 's/^/vmxmon-baseline: /' >/dev/kmsg
-echo "VMXMON-BASELINE-END" >/dev/kmsg
+# only what follows the marker is held against vmxscope (tools/testing/vm/logcheck.c).
+echo "VMXSCOPE-BASELINE-START" >/dev/kmsg
+dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace' | sed 's/^/vmxscope-baseline: /' >/dev/kmsg
+echo "VMXSCOPE-BASELINE-END" >/dev/kmsg
 
-echo "vmxmon-vm: booted $(uname -r) on $(nproc) cpu(s), mode ${vmxtest:-test}"
+echo "vmxscope-vm: booted $(uname -r) on $(nproc) cpu(s), mode ${vmxtest:-test}"
 
 case "${vmxtest:-test}" in
 test)
 	/selftests/run_tests.sh "${vmxtest_filter:-*}"
-	echo "VMXMON-RUN-END rc=$?"
+	echo "VMXSCOPE-RUN-END rc=$?"
 	;;
 demo)
 	/demo.sh
-	echo "VMXMON-RUN-END rc=$?"
+	echo "VMXSCOPE-RUN-END rc=$?"
 	;;
 kexec)
-	# Hand the machine to a new kernel with vmxmon loaded and trapping;
+	# Hand the machine to a new kernel with vmxscope loaded and trapping;
 	# the new kernel runs selftests that need VMX free on every CPU.
 	/kexec.sh
-	echo "VMXMON-RUN-END rc=$?"	# only if the kexec failed
+	echo "VMXSCOPE-RUN-END rc=$?"	# only if the kexec failed
 	;;
 bench)
 	/bench/bench
-	echo "VMXMON-RUN-END rc=$?"
+	echo "VMXSCOPE-RUN-END rc=$?"
 	;;
 shell)
 	setsid cttyhack sh -l </dev/ttyS0 >/dev/ttyS0 2>&1

@@ -4,9 +4,9 @@
 
 VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$VM_DIR/../../.." && pwd)
-BUILD=${VMXMON_BUILD:-$TOP/build/vm}
+BUILD=${VMXSCOPE_BUILD:-$TOP/build/vm}
 # Downloads and extracted packages outlive a clean clone.
-CACHE=${VMXMON_CACHE:-/var/cache/vmxmon}
+CACHE=${VMXSCOPE_CACHE:-/var/cache/vmxscope}
 
 # Host packages, all from Debian.
 HOST_PKGS="bochs bochsbios vgabios busybox-static isolinux syslinux-common

@@ -11,7 +11,7 @@
  * and the kernel printed no new WARN/BUG/Oops/lockup/stall after the
  * baseline marker that /init writes before the first test.  A kexec run
  * boots twice (--boots 2); each boot's /init opens its baseline with
- * VMXMON-BASELINE-START, so the second kernel's boot messages are judged
+ * VMXSCOPE-BASELINE-START, so the second kernel's boot messages are judged
  * as baseline too.  Ends with
  * "NAME: P passed, F failed, S skipped"; exits 1 if anything failed.
  */
@@ -24,10 +24,10 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
-#define BASELINE_START	"VMXMON-BASELINE-START"
-#define BASELINE_MARKER	"VMXMON-BASELINE-END"
-#define RUN_END_MARKER	"VMXMON-RUN-END"
-#define BOOT_BANNER	"vmxmon-vm: booted"
+#define BASELINE_START	"VMXSCOPE-BASELINE-START"
+#define BASELINE_MARKER	"VMXSCOPE-BASELINE-END"
+#define RUN_END_MARKER	"VMXSCOPE-RUN-END"
+#define BOOT_BANNER	"vmxscope-vm: booted"
 
 /* What a kernel prints when something went wrong. */
 static const char * const bad_patterns[] = {

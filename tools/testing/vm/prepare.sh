@@ -10,7 +10,7 @@ set -euo pipefail
 # Kernel modules of the Debian kernel the tests use (paths under kernel/).
 GUEST_KMODS="arch/x86/kernel/msr.ko virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
 
-# Tracing front ends the selftests drive against vmxmon's trace events.
+# Tracing front ends the selftests drive against vmxscope's trace events.
 GUEST_TOOLS="/usr/bin/trace-cmd /usr/bin/perf /sbin/kexec"
 
 need_pkgs $HOST_PKGS
@@ -23,7 +23,7 @@ msg "kernel $KVER"
 # The boot image: the LZ4 re-wrap if it can be made, else Debian's vmlinuz.
 vmlinuz=$KROOT/boot/vmlinuz-$KVER
 fast=$CACHE/$KVER/vmlinuz-lz4
-if [ ! -f "$fast" ] && [ -x "$VM_DIR/lz4-kernel.sh" ] && [ -z "${VMXMON_STOCK_KERNEL:-}" ]; then
+if [ ! -f "$fast" ] && [ -x "$VM_DIR/lz4-kernel.sh" ] && [ -z "${VMXSCOPE_STOCK_KERNEL:-}" ]; then
 	series=$(echo "$KVER" | cut -d. -f1,2)
 	need_pkgs "linux-source-$series"
 	msg "re-wrapping the kernel with an LZ4 decompressor (once per kernel)"
@@ -32,14 +32,14 @@ if [ ! -f "$fast" ] && [ -x "$VM_DIR/lz4-kernel.sh" ] && [ -z "${VMXMON_STOCK_KE
 		"$fast" >"$BUILD/lz4-kernel.log" 2>&1 ||
 		msg "LZ4 re-wrap failed (see $BUILD/lz4-kernel.log); booting the stock kernel"
 fi
-if [ -f "$fast" ] && [ -z "${VMXMON_STOCK_KERNEL:-}" ]; then
+if [ -f "$fast" ] && [ -z "${VMXSCOPE_STOCK_KERNEL:-}" ]; then
 	cp "$fast" "$BUILD/vmlinuz"
 else
 	cp "$vmlinuz" "$BUILD/vmlinuz"
 fi
 
 # Module, built in a copy so the work tree stays clean.
-msg "building vmxmon.ko"
+msg "building vmxscope.ko"
 rm -rf "$BUILD/mod"
 mkdir -p "$BUILD/mod"
 for d in Kbuild src arch include; do
@@ -50,7 +50,7 @@ make -s -C "$KDIR" M="$BUILD/mod" modules >"$BUILD/module-build.log" 2>&1 ||
 grep -E 'warning:' "$BUILD/module-build.log" >&2 || true
 
 msg "building the CLI and selftests"
-make -s -C "$TOP/tools/vmxmon" STATIC=1 OUTPUT="$BUILD" >/dev/null
+make -s -C "$TOP/tools/vmxscope" STATIC=1 OUTPUT="$BUILD" >/dev/null
 make -s -C "$TOP/selftests" OUTPUT="$BUILD/selftests" KSFT_DIR="$KSFT_DIR" >/dev/null
 make -s -C "$TOP/tools/testing/bench" OUTPUT="$BUILD/bench" >/dev/null
 
@@ -59,12 +59,12 @@ make -s -C "$TOP/tools/testing/bench" OUTPUT="$BUILD/bench" >/dev/null
 # for modprobe.
 root=$BUILD/initramfs
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxmon,selftests,bench}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxscope,selftests,bench}
 cp /bin/busybox "$root/bin/busybox"
 cp "$VM_DIR/init.sh" "$root/init"
 cp "$VM_DIR/demo.sh" "$root/demo.sh"
-cp "$BUILD/mod/vmxmon.ko" "$root/vmxmon/"
-cp "$BUILD/vmxmon" "$root/bin/vmxmon"
+cp "$BUILD/mod/vmxscope.ko" "$root/vmxscope/"
+cp "$BUILD/vmxscope" "$root/bin/vmxscope"
 cp -r "$BUILD/selftests/." "$root/selftests/"
 cp "$BUILD/bench/bench" "$root/bench/"
 # A dynamically linked program and the libraries it loads, at their paths.

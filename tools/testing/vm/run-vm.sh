@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Boots the emulated VT-x machine with Debian's kernel and vmxmon, runs the
+# Boots the emulated VT-x machine with Debian's kernel and vmxscope, runs the
 # selftests (or the demo, or a shell), powers off and judges the logs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +12,7 @@ usage: $0 [options]
   --cpus N          emulated CPUs: 1, 2 or 4 (default 2)
   --backend B       auto, bochs, or qemu (nested KVM on Intel; default auto)
   --mode M          test (default), demo, bench (tools/testing/bench), shell,
-                    or kexec (load vmxmon, kexec, then test VMX in the new kernel)
+                    or kexec (load vmxscope, kexec, then test VMX in the new kernel)
   --filter GLOBS    run only the selftests matching these comma-separated globs
   --append STR      extra kernel command line
   --model M         bochs CPU model (default corei7_skylake_x)
@@ -83,7 +83,7 @@ boot_bochs()
 	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/"
 	cp "$BUILD/vmlinuz" "$iso/vmlinuz"
 	cp "$initrd" "$iso/initrd.img"
-	printf 'DEFAULT vmxmon\nPROMPT 0\nTIMEOUT 0\nLABEL vmxmon\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND %s\n' \
+	printf 'DEFAULT vmxscope\nPROMPT 0\nTIMEOUT 0\nLABEL vmxscope\n  KERNEL /vmlinuz\n  INITRD /initrd.img\n  APPEND %s\n' \
 		"$cmdline" >"$iso/isolinux.cfg"
 	xorriso -as mkisofs -quiet -o "$out/boot.iso" -b isolinux.bin -c boot.cat \
 		-no-emul-boot -boot-load-size 4 -boot-info-table "$iso" 2>/dev/null
@@ -146,7 +146,7 @@ while kill -0 "$pid" 2>/dev/null; do
 		verdict=timeout
 	elif grep -q 'Kernel panic' "$kernel"; then
 		verdict=panic
-	elif [ "$(grep -c '^vmxmon-vm: booted' "$tests")" -gt "$boots" ]; then
+	elif [ "$(grep -c '^vmxscope-vm: booted' "$tests")" -gt "$boots" ]; then
 		verdict=reboot
 	fi
 	if [ -n "$verdict" ]; then

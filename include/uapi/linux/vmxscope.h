@@ -1,27 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * vmxmon ioctl ABI: shared by the module, the vmxmon CLI and the selftests.
+ * vmxscope ioctl ABI: shared by the module, the vmxscope CLI and the selftests.
  *
  * Every struct is fixed-size; fields named reserved* must be zero on input
- * (else -EINVAL) and are zero on output.  VMXMON_ABI_VERSION changes only
+ * (else -EINVAL) and are zero on output.  VMXSCOPE_ABI_VERSION changes only
  * when an existing struct or command changes meaning.
  */
-#ifndef _UAPI_LINUX_VMXMON_H
-#define _UAPI_LINUX_VMXMON_H
+#ifndef _UAPI_LINUX_VMXSCOPE_H
+#define _UAPI_LINUX_VMXSCOPE_H
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define VMXMON_ABI_VERSION	1
-#define VMXMON_DEVICE		"/dev/vmxmon"
+#define VMXSCOPE_ABI_VERSION	1
+#define VMXSCOPE_DEVICE		"/dev/vmxscope"
 
 /*
  * Basic VM-exit reasons (SDM Vol. 3D, Appendix C): the one table of their
  * numbers and names, for the module's dispatch, statistics and
  * tracepoints, the CLI and the tests.  X(number, NAME).
  */
-#define VMXMON_NR_EXIT_REASONS	80
-#define VMXMON_EXIT_REASONS(X)					\
+#define VMXSCOPE_NR_EXIT_REASONS	80
+#define VMXSCOPE_EXIT_REASONS(X)					\
 	X(0, EXCEPTION_NMI)		X(1, EXTERNAL_INTERRUPT)	\
 	X(2, TRIPLE_FAULT)		X(3, INIT_SIGNAL)		\
 	X(4, SIPI_SIGNAL)		X(5, IO_SMI)			\
@@ -60,52 +60,52 @@
 	X(74, BUS_LOCK)			X(75, NOTIFY)			\
 	X(76, SEAMCALL)			X(77, TDCALL)
 
-#define VMXMON_EXIT_ENUM(nr, name)	VMXMON_EXIT_##name = nr,
-enum vmxmon_exit_reason {
-	VMXMON_EXIT_REASONS(VMXMON_EXIT_ENUM)
+#define VMXSCOPE_EXIT_ENUM(nr, name)	VMXSCOPE_EXIT_##name = nr,
+enum vmxscope_exit_reason {
+	VMXSCOPE_EXIT_REASONS(VMXSCOPE_EXIT_ENUM)
 };
-#undef VMXMON_EXIT_ENUM
+#undef VMXSCOPE_EXIT_ENUM
 
 /* Exception vectors (SDM Vol. 3A 6.3.1) by mnemonic: X(vector, NAME). */
-#define VMXMON_EXCEPTIONS(X)						\
+#define VMXSCOPE_EXCEPTIONS(X)						\
 	X(0, DE) X(1, DB) X(2, NMI) X(3, BP) X(4, OF) X(5, BR) X(6, UD)	\
 	X(7, NM) X(8, DF) X(9, CSO) X(10, TS) X(11, NP) X(12, SS)	\
 	X(13, GP) X(14, PF) X(16, MF) X(17, AC) X(18, MC) X(19, XM)	\
 	X(20, VE) X(21, CP) X(28, HV) X(29, VC) X(30, SX)
 
-/* Bits of vmxmon_info.caps: what this build of the module implements. */
-#define VMXMON_CAP_HYPERVISOR	(1ULL << 0)	/* CPUs run in VMX non-root */
-#define VMXMON_CAP_MSR_TRAPS	(1ULL << 1)	/* VMXMON_TRAP_MSR */
-#define VMXMON_CAP_IO_TRAPS	(1ULL << 2)	/* VMXMON_TRAP_IO */
-#define VMXMON_CAP_EXC_TRAPS	(1ULL << 3)	/* VMXMON_TRAP_EXC */
-#define VMXMON_CAP_PERSIST	(1ULL << 4)	/* VMXMON_TRAP_PERSIST */
+/* Bits of vmxscope_info.caps: what this build of the module implements. */
+#define VMXSCOPE_CAP_HYPERVISOR	(1ULL << 0)	/* CPUs run in VMX non-root */
+#define VMXSCOPE_CAP_MSR_TRAPS	(1ULL << 1)	/* VMXSCOPE_TRAP_MSR */
+#define VMXSCOPE_CAP_IO_TRAPS	(1ULL << 2)	/* VMXSCOPE_TRAP_IO */
+#define VMXSCOPE_CAP_EXC_TRAPS	(1ULL << 3)	/* VMXSCOPE_TRAP_EXC */
+#define VMXSCOPE_CAP_PERSIST	(1ULL << 4)	/* VMXSCOPE_TRAP_PERSIST */
 
-struct vmxmon_info {
-	__u32 abi_version;	/* VMXMON_ABI_VERSION */
+struct vmxscope_info {
+	__u32 abi_version;	/* VMXSCOPE_ABI_VERSION */
 	__u32 nr_cpus_online;	/* CPUs online */
 	__u32 nr_cpus_virt;	/* CPUs running in VMX non-root mode */
-	__u32 nr_exit_reasons;	/* VMXMON_NR_EXIT_REASONS of the module */
-	__u64 caps;		/* VMXMON_CAP_* */
+	__u32 nr_exit_reasons;	/* VMXSCOPE_NR_EXIT_REASONS of the module */
+	__u64 caps;		/* VMXSCOPE_CAP_* */
 	__u64 reserved[5];
 };
 
 /*
  * Trap flags.  A trap belongs to the open file that set it and goes away
- * when that file is closed, unless VMXMON_TRAP_PERSIST makes it the
+ * when that file is closed, unless VMXSCOPE_TRAP_PERSIST makes it the
  * module's: then it holds until removed with the same flag or unload.
  * The traps in force are the union over all owners, so two owners of the
  * same trap keep it until both are gone.
  */
-#define VMXMON_TRAP_READ	(1U << 0)	/* MSR: RDMSR; I/O: IN, INS */
-#define VMXMON_TRAP_WRITE	(1U << 1)	/* MSR: WRMSR; I/O: OUT, OUTS */
-#define VMXMON_TRAP_PERSIST	(1U << 2)	/* owned by the module */
+#define VMXSCOPE_TRAP_READ	(1U << 0)	/* MSR: RDMSR; I/O: IN, INS */
+#define VMXSCOPE_TRAP_WRITE	(1U << 1)	/* MSR: WRMSR; I/O: OUT, OUTS */
+#define VMXSCOPE_TRAP_PERSIST	(1U << 2)	/* owned by the module */
 
 /*
  * MSRs first..last, both in one half of the MSR bitmap (SDM 25.6.9):
  * 0x00000000-0x00001fff or 0xc0000000-0xc0001fff.  Other MSRs cannot be
  * chosen: every access to them exits whatever the bitmap says (-ERANGE).
  */
-struct vmxmon_msr_trap {
+struct vmxscope_msr_trap {
 	__u32 first;
 	__u32 last;		/* inclusive */
 	__u32 flags;		/* READ and/or WRITE, PERSIST */
@@ -113,7 +113,7 @@ struct vmxmon_msr_trap {
 };
 
 /* I/O ports first..last, 0-0xffff (SDM 25.6.4). */
-struct vmxmon_io_trap {
+struct vmxscope_io_trap {
 	__u32 first;
 	__u32 last;		/* inclusive */
 	__u32 flags;		/* READ (in) and/or WRITE (out), PERSIST */
@@ -126,7 +126,7 @@ struct vmxmon_io_trap {
  * (error & pfec_mask) == pfec_match are trapped (SDM 25.2); all #PF traps
  * in force share one mask/match pair (else -EBUSY).  0/0 traps every #PF.
  */
-struct vmxmon_exc_trap {
+struct vmxscope_exc_trap {
 	__u32 vector;
 	__u32 flags;		/* PERSIST only */
 	__u32 pfec_mask;
@@ -135,26 +135,26 @@ struct vmxmon_exc_trap {
 };
 
 /* Removes the caller's traps; with PERSIST, the module's too. */
-struct vmxmon_clear_traps {
+struct vmxscope_clear_traps {
 	__u32 flags;		/* PERSIST */
 	__u32 reserved[7];
 };
 
 /* Exit counts of one CPU, indexed by basic exit reason. */
-struct vmxmon_exit_stats {
+struct vmxscope_exit_stats {
 	__u32 cpu;		/* in */
 	__u32 reserved0;
-	__u64 exits[VMXMON_NR_EXIT_REASONS];	/* out */
+	__u64 exits[VMXSCOPE_NR_EXIT_REASONS];	/* out */
 	__u64 reserved[4];
 };
 
 /* What one CPU counted for one trapped MSR, port or vector. */
-#define VMXMON_KIND_MSR		1
-#define VMXMON_KIND_IO		2
-#define VMXMON_KIND_EXC		3
+#define VMXSCOPE_KIND_MSR		1
+#define VMXSCOPE_KIND_IO		2
+#define VMXSCOPE_KIND_EXC		3
 
-struct vmxmon_trap_count {
-	__u32 kind;		/* VMXMON_KIND_* */
+struct vmxscope_trap_count {
+	__u32 kind;		/* VMXSCOPE_KIND_* */
 	__u32 id;		/* MSR number, port, or vector */
 	__u64 reads;		/* RDMSR, IN/INS; for exceptions, the count */
 	__u64 writes;		/* WRMSR, OUT/OUTS */
@@ -162,10 +162,10 @@ struct vmxmon_trap_count {
 
 /*
  * Trap counts of one CPU: up to @capacity entries are written at @counts
- * (a user pointer to struct vmxmon_trap_count[]); @nr says how many there
+ * (a user pointer to struct vmxscope_trap_count[]); @nr says how many there
  * are, which may exceed @capacity (then call again with more room).
  */
-struct vmxmon_trap_stats {
+struct vmxscope_trap_stats {
 	__u32 cpu;		/* in */
 	__u32 capacity;		/* in: entries at @counts */
 	__u64 counts;		/* in: user pointer */
@@ -177,20 +177,20 @@ struct vmxmon_trap_stats {
 
 /*
  * VM-execution, VM-exit and VM-entry controls (SDM 25.6.1-25.6.2, 25.7.1,
- * 25.8.1), indexed by VMXMON_CTL_*: the value every CPU's VMCS was given
- * after the allowed-0/allowed-1 adjustment (SDM A.3-A.5), the bits vmxmon
+ * 25.8.1), indexed by VMXSCOPE_CTL_*: the value every CPU's VMCS was given
+ * after the allowed-0/allowed-1 adjustment (SDM A.3-A.5), the bits vmxscope
  * refuses to load without, and the bits it sets when the CPU allows them.
  * A bit of @value in neither mask is one the CPU forces to 1.
  */
-#define VMXMON_CTL_PIN		0	/* pin-based */
-#define VMXMON_CTL_PROC		1	/* primary processor-based */
-#define VMXMON_CTL_PROC2	2	/* secondary processor-based */
-#define VMXMON_CTL_EXIT		3	/* primary VM-exit */
-#define VMXMON_CTL_ENTRY	4	/* VM-entry */
-#define VMXMON_NR_CTLS		5
+#define VMXSCOPE_CTL_PIN		0	/* pin-based */
+#define VMXSCOPE_CTL_PROC		1	/* primary processor-based */
+#define VMXSCOPE_CTL_PROC2	2	/* secondary processor-based */
+#define VMXSCOPE_CTL_EXIT		3	/* primary VM-exit */
+#define VMXSCOPE_CTL_ENTRY	4	/* VM-entry */
+#define VMXSCOPE_NR_CTLS		5
 
-struct vmxmon_controls {
-	__u32 nr;		/* out: VMXMON_NR_CTLS */
+struct vmxscope_controls {
+	__u32 nr;		/* out: VMXSCOPE_NR_CTLS */
 	__u32 reserved0;
 	__u32 value[8];		/* out; entries from @nr on are 0 */
 	__u32 required[8];	/* out */
@@ -199,28 +199,28 @@ struct vmxmon_controls {
 };
 
 /*
- * The VMCS of one CPU, every field of VMXMON_VMCS_FIELDS
- * (linux/vmxmon_vmcs.h) VMREAD on that CPU in VMX root mode, in the
- * table's order, at the exit of a VMCALL vmxmon makes for the purpose
+ * The VMCS of one CPU, every field of VMXSCOPE_VMCS_FIELDS
+ * (linux/vmxscope_vmcs.h) VMREAD on that CPU in VMX root mode, in the
+ * table's order, at the exit of a VMCALL vmxscope makes for the purpose
  * (so the VM-exit information area describes that VMCALL).  A field the
  * CPU does not support (VMREAD fails, SDM 31.4 error 12) is flagged
- * VMXMON_VMCS_UNSUPPORTED with value 0.  VM_INSTRUCTION_ERROR is the
+ * VMXSCOPE_VMCS_UNSUPPORTED with value 0.  VM_INSTRUCTION_ERROR is the
  * value from before the dump's own VMREADs.
  */
-#define VMXMON_VMCS_UNSUPPORTED	(1U << 0)
+#define VMXSCOPE_VMCS_UNSUPPORTED	(1U << 0)
 
-struct vmxmon_vmcs_field {
+struct vmxscope_vmcs_field {
 	__u32 encoding;		/* SDM Vol. 3D Appendix B */
-	__u32 flags;		/* VMXMON_VMCS_* */
+	__u32 flags;		/* VMXSCOPE_VMCS_* */
 	__u64 value;		/* zero-extended to 64 bits */
 };
 
 /*
  * Up to @capacity fields are written at @fields (a user pointer to struct
- * vmxmon_vmcs_field[]); @nr says how many the module reads, which may
+ * vmxscope_vmcs_field[]); @nr says how many the module reads, which may
  * exceed @capacity.  -ENODEV if the CPU does not run in VMX non-root.
  */
-struct vmxmon_vmcs_dump {
+struct vmxscope_vmcs_dump {
 	__u32 cpu;		/* in */
 	__u32 capacity;		/* in: entries at @fields */
 	__u64 fields;		/* in: user pointer */
@@ -237,29 +237,29 @@ struct vmxmon_vmcs_dump {
  * longer ones.  The counts are 32-bit and wrap; compare them modulo 2^32.
  * Exits that give the CPU back are not counted.
  */
-#define VMXMON_LATENCY_BUCKETS	32
+#define VMXSCOPE_LATENCY_BUCKETS	32
 
-struct vmxmon_latency {
+struct vmxscope_latency {
 	__u32 cpu;		/* in */
-	__u32 nr_buckets;	/* out: VMXMON_LATENCY_BUCKETS */
+	__u32 nr_buckets;	/* out: VMXSCOPE_LATENCY_BUCKETS */
 	__u64 tsc_khz;		/* out: TSC ticks per millisecond */
-	__u32 hist[VMXMON_NR_EXIT_REASONS][VMXMON_LATENCY_BUCKETS];	/* out */
+	__u32 hist[VMXSCOPE_NR_EXIT_REASONS][VMXSCOPE_LATENCY_BUCKETS];	/* out */
 	__u64 reserved[4];
 };
 
-#define VMXMON_IOC_MAGIC	0xb8
-#define VMXMON_GET_INFO		_IOR(VMXMON_IOC_MAGIC, 0x00, struct vmxmon_info)
-#define VMXMON_TRAP_MSR		_IOW(VMXMON_IOC_MAGIC, 0x10, struct vmxmon_msr_trap)
-#define VMXMON_UNTRAP_MSR	_IOW(VMXMON_IOC_MAGIC, 0x11, struct vmxmon_msr_trap)
-#define VMXMON_TRAP_IO		_IOW(VMXMON_IOC_MAGIC, 0x12, struct vmxmon_io_trap)
-#define VMXMON_UNTRAP_IO	_IOW(VMXMON_IOC_MAGIC, 0x13, struct vmxmon_io_trap)
-#define VMXMON_TRAP_EXC		_IOW(VMXMON_IOC_MAGIC, 0x14, struct vmxmon_exc_trap)
-#define VMXMON_UNTRAP_EXC	_IOW(VMXMON_IOC_MAGIC, 0x15, struct vmxmon_exc_trap)
-#define VMXMON_CLEAR_TRAPS	_IOW(VMXMON_IOC_MAGIC, 0x16, struct vmxmon_clear_traps)
-#define VMXMON_GET_EXIT_STATS	_IOWR(VMXMON_IOC_MAGIC, 0x20, struct vmxmon_exit_stats)
-#define VMXMON_GET_TRAP_STATS	_IOWR(VMXMON_IOC_MAGIC, 0x21, struct vmxmon_trap_stats)
-#define VMXMON_GET_LATENCY	_IOWR(VMXMON_IOC_MAGIC, 0x22, struct vmxmon_latency)
-#define VMXMON_GET_CONTROLS	_IOR(VMXMON_IOC_MAGIC, 0x30, struct vmxmon_controls)
-#define VMXMON_GET_VMCS		_IOWR(VMXMON_IOC_MAGIC, 0x31, struct vmxmon_vmcs_dump)
+#define VMXSCOPE_IOC_MAGIC	0xb8
+#define VMXSCOPE_GET_INFO		_IOR(VMXSCOPE_IOC_MAGIC, 0x00, struct vmxscope_info)
+#define VMXSCOPE_TRAP_MSR		_IOW(VMXSCOPE_IOC_MAGIC, 0x10, struct vmxscope_msr_trap)
+#define VMXSCOPE_UNTRAP_MSR	_IOW(VMXSCOPE_IOC_MAGIC, 0x11, struct vmxscope_msr_trap)
+#define VMXSCOPE_TRAP_IO		_IOW(VMXSCOPE_IOC_MAGIC, 0x12, struct vmxscope_io_trap)
+#define VMXSCOPE_UNTRAP_IO	_IOW(VMXSCOPE_IOC_MAGIC, 0x13, struct vmxscope_io_trap)
+#define VMXSCOPE_TRAP_EXC		_IOW(VMXSCOPE_IOC_MAGIC, 0x14, struct vmxscope_exc_trap)
+#define VMXSCOPE_UNTRAP_EXC	_IOW(VMXSCOPE_IOC_MAGIC, 0x15, struct vmxscope_exc_trap)
+#define VMXSCOPE_CLEAR_TRAPS	_IOW(VMXSCOPE_IOC_MAGIC, 0x16, struct vmxscope_clear_traps)
+#define VMXSCOPE_GET_EXIT_STATS	_IOWR(VMXSCOPE_IOC_MAGIC, 0x20, struct vmxscope_exit_stats)
+#define VMXSCOPE_GET_TRAP_STATS	_IOWR(VMXSCOPE_IOC_MAGIC, 0x21, struct vmxscope_trap_stats)
+#define VMXSCOPE_GET_LATENCY	_IOWR(VMXSCOPE_IOC_MAGIC, 0x22, struct vmxscope_latency)
+#define VMXSCOPE_GET_CONTROLS	_IOR(VMXSCOPE_IOC_MAGIC, 0x30, struct vmxscope_controls)
+#define VMXSCOPE_GET_VMCS		_IOWR(VMXSCOPE_IOC_MAGIC, 0x31, struct vmxscope_vmcs_dump)
 
-#endif /* _UAPI_LINUX_VMXMON_H */
+#endif /* _UAPI_LINUX_VMXSCOPE_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon vmcs: one CPU's VMCS as the module read it in root mode
- * (VMXMON_GET_VMCS), grouped in the six areas of the VMCS (seed 000, SDM
+ * vmxscope vmcs: one CPU's VMCS as the module read it in root mode
+ * (VMXSCOPE_GET_VMCS), grouped in the six areas of the VMCS (seed 000, SDM
  * 25.3), every field with name, encoding, width, value and, for bit
  * fields, what the bits mean (decode.c).
  */
@@ -11,27 +11,27 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/vmxmon.h>
-#include <linux/vmxmon_vmcs.h>
+#include <linux/vmxscope.h>
+#include <linux/vmxscope_vmcs.h>
 
 #include "cli.h"
 
 static const struct hint vmcs_hints[] = {
 	{ EINVAL, "no such CPU" },
-	{ ENODEV, "that CPU is offline or not running under vmxmon" },
+	{ ENODEV, "that CPU is offline or not running under vmxscope" },
 	{ }
 };
 
 /* The dump of @cpu into *@out (malloc'ed), *@nr entries; or exit status. */
-static int fetch_vmcs(int fd, uint32_t cpu, struct vmxmon_vmcs_field **out,
+static int fetch_vmcs(int fd, uint32_t cpu, struct vmxscope_vmcs_field **out,
 		      uint32_t *nr)
 {
-	struct vmxmon_vmcs_field *f = NULL;
-	struct vmxmon_vmcs_dump d;
+	struct vmxscope_vmcs_field *f = NULL;
+	struct vmxscope_vmcs_dump d;
 	uint32_t cap = nr_vmcs_fields;
 	char what[64];
 
-	snprintf(what, sizeof(what), "VMXMON_GET_VMCS cpu %u", cpu);
+	snprintf(what, sizeof(what), "VMXSCOPE_GET_VMCS cpu %u", cpu);
 	for (;;) {
 		void *p = realloc(f, cap * sizeof(*f));
 
@@ -44,7 +44,7 @@ static int fetch_vmcs(int fd, uint32_t cpu, struct vmxmon_vmcs_field **out,
 		d.cpu = cpu;
 		d.capacity = cap;
 		d.fields = (uintptr_t)f;
-		if (ioctl(fd, VMXMON_GET_VMCS, &d)) {
+		if (ioctl(fd, VMXSCOPE_GET_VMCS, &d)) {
 			int err = errno;
 
 			free(f);
@@ -59,12 +59,12 @@ static int fetch_vmcs(int fd, uint32_t cpu, struct vmxmon_vmcs_field **out,
 	return EXIT_SUCCESS;
 }
 
-static void print_field(const struct vmxmon_vmcs_field *f, const char *name,
+static void print_field(const struct vmxscope_vmcs_field *f, const char *name,
 			const char *area)
 {
-	unsigned int w = VMXMON_VMCS_WIDTH(f->encoding);
+	unsigned int w = VMXSCOPE_VMCS_WIDTH(f->encoding);
 	const struct bit_name *wn = bit_lookup(&names_vmcs_width, w);
-	bool ok = !(f->flags & VMXMON_VMCS_UNSUPPORTED);
+	bool ok = !(f->flags & VMXSCOPE_VMCS_UNSUPPORTED);
 	char hex[24], dec[512], other[16];
 
 	snprintf(other, sizeof(other), "FIELD_%04X", f->encoding);
@@ -93,7 +93,7 @@ static void print_field(const struct vmxmon_vmcs_field *f, const char *name,
 }
 
 static void print_area(const struct bit_name *area,
-		       const struct vmxmon_vmcs_field *f, uint32_t nr)
+		       const struct vmxscope_vmcs_field *f, uint32_t nr)
 {
 	uint32_t i;
 
@@ -119,7 +119,7 @@ static void print_area(const struct bit_name *area,
 }
 
 /* Fields of a newer module this CLI does not know. */
-static void print_unknown(const struct vmxmon_vmcs_field *f, uint32_t nr)
+static void print_unknown(const struct vmxscope_vmcs_field *f, uint32_t nr)
 {
 	bool any = false;
 	uint32_t i;
@@ -151,7 +151,7 @@ int cmd_vmcs(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ }
 	};
-	struct vmxmon_vmcs_field *f = NULL;
+	struct vmxscope_vmcs_field *f = NULL;
 	uint32_t cpu = 0, nr = 0, i, unsupported = 0;
 	int fd, c, ret;
 
@@ -179,7 +179,7 @@ int cmd_vmcs(int argc, char **argv)
 	if (ret)
 		return ret;
 	for (i = 0; i < nr; i++)
-		if (f[i].flags & VMXMON_VMCS_UNSUPPORTED)
+		if (f[i].flags & VMXSCOPE_VMCS_UNSUPPORTED)
 			unsupported++;
 	if (json) {
 		json_open(NULL, '{');
@@ -190,7 +190,7 @@ int cmd_vmcs(int argc, char **argv)
 		json_open("areas", '[');
 	} else {
 		printf("VMCS of CPU %u: %u fields (%u unsupported by the CPU), read in\n"
-		       "VMX root mode at the exit of vmxmon's VMCALL (SDM Vol. 3C ch. 25)\n",
+		       "VMX root mode at the exit of vmxscope's VMCALL (SDM Vol. 3C ch. 25)\n",
 		       cpu, nr, unsupported);
 		printf("  %-30s %-6s  %-7s  %-18s  %s\n", "field", "enc", "width",
 		       "value", "decoded");

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon caps: the CPU's VMX capability MSRs (SDM Vol. 3D, Appendix A),
+ * vmxscope caps: the CPU's VMX capability MSRs (SDM Vol. 3D, Appendix A),
  * read from /dev/cpu/N/msr and decoded with the tables of names.c; with
- * the module loaded, each control bit marked with what vmxmon does with it
- * (VMXMON_GET_CONTROLS).
+ * the module loaded, each control bit marked with what vmxscope does with it
+ * (VMXSCOPE_GET_CONTROLS).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
 #include "cli.h"
 
@@ -42,23 +42,23 @@
 static int msr_fd = -1;
 
 /* The module's controls, if it is loaded (else have_module is false). */
-static struct vmxmon_controls module_ctls;
+static struct vmxscope_controls module_ctls;
 static bool have_module;
 
 static void get_module_controls(void)
 {
-	int fd = open(VMXMON_DEVICE, O_RDONLY | O_CLOEXEC);
+	int fd = open(VMXSCOPE_DEVICE, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return;
 	memset(&module_ctls, 0, sizeof(module_ctls));
-	have_module = !ioctl(fd, VMXMON_GET_CONTROLS, &module_ctls) &&
-		      module_ctls.nr >= VMXMON_NR_CTLS;
+	have_module = !ioctl(fd, VMXSCOPE_GET_CONTROLS, &module_ctls) &&
+		      module_ctls.nr >= VMXSCOPE_NR_CTLS;
 	close(fd);
 }
 
 /*
- * What vmxmon does with bit @bit of control set @ctl: "required" (no load
+ * What vmxscope does with bit @bit of control set @ctl: "required" (no load
  * without it), "optional" (used when allowed), "forced" (set though not
  * wanted: the CPU's must-be-1), "-" (left clear).
  */
@@ -212,7 +212,7 @@ static uint64_t show_controls(const char *key, int ctl,
 		json_open("bits", '[');
 	else
 		printf("  bit  0-ok  1-ok  setting       %-10s name\n",
-		       have_module ? "vmxmon" : "");
+		       have_module ? "vmxscope" : "");
 	for (bit = 0; bit < 32; bit++) {
 		const struct bit_name *n = bit_lookup(t, bit);
 		bool may0 = !(v & BIT64(bit)), may1 = v & BIT64(bit + 32);
@@ -231,8 +231,8 @@ static uint64_t show_controls(const char *key, int ctl,
 			json_bool("allowed0", may0);
 			json_bool("allowed1", may1);
 			if (have_module) {
-				json_str("vmxmon", use);
-				json_bool("vmxmon_set", set);
+				json_str("vmxscope", use);
+				json_bool("vmxscope_set", set);
 			}
 			json_close('}');
 		} else {
@@ -417,7 +417,7 @@ int cmd_caps(int argc, char **argv)
 		json_open(NULL, '{');
 		json_bool("ok", true);
 		json_u64("cpu", cpu);
-		json_bool("vmxmon_loaded", have_module);
+		json_bool("vmxscope_loaded", have_module);
 	} else {
 		printf("VMX capabilities of CPU %u (SDM Vol. 3D, Appendix A)\n", cpu);
 	}
@@ -426,25 +426,25 @@ int cmd_caps(int argc, char **argv)
 
 	if (json)
 		json_open("controls", '[');
-	show_controls("pin", VMXMON_CTL_PIN, &names_pin,
+	show_controls("pin", VMXSCOPE_CTL_PIN, &names_pin,
 		      tru ? "IA32_VMX_TRUE_PINBASED_CTLS" : "IA32_VMX_PINBASED_CTLS",
 		      tru ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 		      MSR_IA32_VMX_PINBASED_CTLS);
-	proc = show_controls("proc", VMXMON_CTL_PROC, &names_proc, tru ?
+	proc = show_controls("proc", VMXSCOPE_CTL_PROC, &names_proc, tru ?
 			     "IA32_VMX_TRUE_PROCBASED_CTLS" : "IA32_VMX_PROCBASED_CTLS",
 			     tru ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS);
 	/* SDM A.3.3: only if "activate secondary controls" may be 1. */
 	if (proc & BIT64(32 + 31))
-		proc2 = show_controls("proc2", VMXMON_CTL_PROC2, &names_proc2,
+		proc2 = show_controls("proc2", VMXSCOPE_CTL_PROC2, &names_proc2,
 				      "IA32_VMX_PROCBASED_CTLS2",
 				      MSR_IA32_VMX_PROCBASED_CTLS2);
 	else if (!json)
 		printf("\n%s: none (primary bit 31 cannot be 1)\n", names_proc2.title);
-	show_controls("exit", VMXMON_CTL_EXIT, &names_exit,
+	show_controls("exit", VMXSCOPE_CTL_EXIT, &names_exit,
 		      tru ? "IA32_VMX_TRUE_EXIT_CTLS" : "IA32_VMX_EXIT_CTLS",
 		      tru ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
-	show_controls("entry", VMXMON_CTL_ENTRY, &names_entry,
+	show_controls("entry", VMXSCOPE_CTL_ENTRY, &names_entry,
 		      tru ? "IA32_VMX_TRUE_ENTRY_CTLS" : "IA32_VMX_ENTRY_CTLS",
 		      tru ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
 	if (json)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the vmxmon selftests.  They run as root inside the
- * emulated VT-x machine, where the module is /vmxmon/vmxmon.ko unless
- * $VMXMON_KO says otherwise.
+ * Helpers shared by the vmxscope selftests.  They run as root inside the
+ * emulated VT-x machine, where the module is /vmxscope/vmxscope.ko unless
+ * $VMXSCOPE_KO says otherwise.
  */
-#ifndef VMXMON_TEST_H
-#define VMXMON_TEST_H
+#ifndef VMXSCOPE_TEST_H
+#define VMXSCOPE_TEST_H
 
 #include <errno.h>
 #include <sched.h>
@@ -20,24 +20,24 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
-static inline const char *vmxmon_ko_path(void)
+static inline const char *vmxscope_ko_path(void)
 {
-	const char *p = getenv("VMXMON_KO");
+	const char *p = getenv("VMXSCOPE_KO");
 
-	return p ? p : "/vmxmon/vmxmon.ko";
+	return p ? p : "/vmxscope/vmxscope.ko";
 }
 
-static inline bool vmxmon_loaded(void)
+static inline bool vmxscope_loaded(void)
 {
-	return access("/sys/module/vmxmon", F_OK) == 0;
+	return access("/sys/module/vmxscope", F_OK) == 0;
 }
 
-/* finit_module(2) of vmxmon.ko with @params; returns 0 or -errno. */
-static inline int vmxmon_load(const char *params)
+/* finit_module(2) of vmxscope.ko with @params; returns 0 or -errno. */
+static inline int vmxscope_load(const char *params)
 {
-	int fd = open(vmxmon_ko_path(), O_RDONLY | O_CLOEXEC);
+	int fd = open(vmxscope_ko_path(), O_RDONLY | O_CLOEXEC);
 	int ret;
 
 	if (fd < 0)
@@ -49,24 +49,24 @@ static inline int vmxmon_load(const char *params)
 }
 
 /* delete_module(2); returns 0 or -errno. */
-static inline int vmxmon_unload(void)
+static inline int vmxscope_unload(void)
 {
-	return syscall(SYS_delete_module, "vmxmon", O_NONBLOCK) ? -errno : 0;
+	return syscall(SYS_delete_module, "vmxscope", O_NONBLOCK) ? -errno : 0;
 }
 
 /* Make sure the module is loaded, for tests that are not about loading. */
-static inline int vmxmon_ensure_loaded(void)
+static inline int vmxscope_ensure_loaded(void)
 {
 	int ret;
 
-	if (vmxmon_loaded())
+	if (vmxscope_loaded())
 		return 0;
-	ret = vmxmon_load(NULL);
+	ret = vmxscope_load(NULL);
 	return ret == -EEXIST ? 0 : ret;
 }
 
 /* Pins the calling thread to @cpu; returns 0 or -errno. */
-static inline int vmxmon_pin(int cpu)
+static inline int vmxscope_pin(int cpu)
 {
 	cpu_set_t set;
 
@@ -76,13 +76,13 @@ static inline int vmxmon_pin(int cpu)
 }
 
 /*
- * Exit counts of @reason (a name from VMXMON_EXIT_REASONS) for every CPU,
- * from /sys/kernel/debug/vmxmon/exits.  Returns 0 or -errno.
+ * Exit counts of @reason (a name from VMXSCOPE_EXIT_REASONS) for every CPU,
+ * from /sys/kernel/debug/vmxscope/exits.  Returns 0 or -errno.
  */
-static inline int vmxmon_exit_counts(const char *reason, unsigned long long *counts,
+static inline int vmxscope_exit_counts(const char *reason, unsigned long long *counts,
 				     int ncpus)
 {
-	FILE *f = fopen("/sys/kernel/debug/vmxmon/exits", "r");
+	FILE *f = fopen("/sys/kernel/debug/vmxscope/exits", "r");
 	unsigned long long n;
 	char name[64];
 	int cpu;
@@ -97,7 +97,7 @@ static inline int vmxmon_exit_counts(const char *reason, unsigned long long *cou
 	return 0;
 }
 
-static inline void vmxmon_cpuid(unsigned int leaf, unsigned int *regs)
+static inline void vmxscope_cpuid(unsigned int leaf, unsigned int *regs)
 {
 	asm volatile("cpuid"
 		     : "=a" (regs[0]), "=b" (regs[1]), "=c" (regs[2]), "=d" (regs[3])
@@ -105,18 +105,18 @@ static inline void vmxmon_cpuid(unsigned int leaf, unsigned int *regs)
 }
 
 /* @cpu's count of one trapped MSR/port/vector; 0 if never counted. */
-static inline int vmxmon_trap_count(int fd, int cpu, unsigned int kind,
+static inline int vmxscope_trap_count(int fd, int cpu, unsigned int kind,
 				    unsigned int id, unsigned long long *reads,
 				    unsigned long long *writes)
 {
-	struct vmxmon_trap_count c[256];
-	struct vmxmon_trap_stats s = {
+	struct vmxscope_trap_count c[256];
+	struct vmxscope_trap_stats s = {
 		.cpu = cpu, .capacity = 256, .counts = (unsigned long)c,
 	};
 	unsigned int i;
 
 	*reads = *writes = 0;
-	if (ioctl(fd, VMXMON_GET_TRAP_STATS, &s))
+	if (ioctl(fd, VMXSCOPE_GET_TRAP_STATS, &s))
 		return -errno;
 	for (i = 0; i < s.nr && i < 256; i++) {
 		if (c[i].kind == kind && c[i].id == id) {
@@ -128,20 +128,20 @@ static inline int vmxmon_trap_count(int fd, int cpu, unsigned int kind,
 }
 
 /* CPUs running in VMX non-root mode, as GET_INFO reports; or -errno. */
-static inline int vmxmon_cpus_virtualized(void)
+static inline int vmxscope_cpus_virtualized(void)
 {
-	struct vmxmon_info info;
-	int fd = open(VMXMON_DEVICE, O_RDWR), ret;
+	struct vmxscope_info info;
+	int fd = open(VMXSCOPE_DEVICE, O_RDWR), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = ioctl(fd, VMXMON_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
+	ret = ioctl(fd, VMXSCOPE_GET_INFO, &info) ? -errno : (int)info.nr_cpus_virt;
 	close(fd);
 	return ret;
 }
 
 /* RDMSR/WRMSR on @cpu through the msr driver (msr.ko): 0 or -errno. */
-static inline int vmxmon_msr_access(int cpu, unsigned int msr,
+static inline int vmxscope_msr_access(int cpu, unsigned int msr,
 				    unsigned long long *v, bool write)
 {
 	char path[64];
@@ -159,20 +159,20 @@ static inline int vmxmon_msr_access(int cpu, unsigned int msr,
 	return ret;
 }
 
-static inline int vmxmon_rdmsr_on(int cpu, unsigned int msr,
+static inline int vmxscope_rdmsr_on(int cpu, unsigned int msr,
 				  unsigned long long *v)
 {
-	return vmxmon_msr_access(cpu, msr, v, false);
+	return vmxscope_msr_access(cpu, msr, v, false);
 }
 
-static inline int vmxmon_wrmsr_on(int cpu, unsigned int msr,
+static inline int vmxscope_wrmsr_on(int cpu, unsigned int msr,
 				  unsigned long long v)
 {
-	return vmxmon_msr_access(cpu, msr, &v, true);
+	return vmxscope_msr_access(cpu, msr, &v, true);
 }
 
 /* Whether kernel module @name is loaded. */
-static inline bool vmxmon_kmod_loaded(const char *name)
+static inline bool vmxscope_kmod_loaded(const char *name)
 {
 	char path[128];
 
@@ -181,15 +181,15 @@ static inline bool vmxmon_kmod_loaded(const char *name)
 }
 
 /* delete_module(2); 0 if it is (already) gone. */
-static inline int vmxmon_kmod_unload(const char *name)
+static inline int vmxscope_kmod_unload(const char *name)
 {
-	if (!vmxmon_kmod_loaded(name))
+	if (!vmxscope_kmod_loaded(name))
 		return 0;
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
 /* Loads a module of the booted kernel by its path under kernel/. */
-static inline int vmxmon_load_kmod(const char *rel)
+static inline int vmxscope_load_kmod(const char *rel)
 {
 	char path[256];
 	struct utsname u;
@@ -206,7 +206,7 @@ static inline int vmxmon_load_kmod(const char *rel)
 }
 
 /* tracefs: write @val to @file below /sys/kernel/tracing. */
-static inline int vmxmon_tracefs_write(const char *file, const char *val)
+static inline int vmxscope_tracefs_write(const char *file, const char *val)
 {
 	char path[256];
 	int fd, ret;
@@ -221,7 +221,7 @@ static inline int vmxmon_tracefs_write(const char *file, const char *val)
 }
 
 /* Lines of the trace buffer containing every one of @needles (NULL-ended). */
-static inline int vmxmon_trace_lines(const char *const *needles)
+static inline int vmxscope_trace_lines(const char *const *needles)
 {
 	FILE *f = fopen("/sys/kernel/tracing/trace", "r");
 	char line[1024];
@@ -241,4 +241,4 @@ static inline int vmxmon_trace_lines(const char *const *needles)
 	return n;
 }
 
-#endif /* VMXMON_TEST_H */
+#endif /* VMXSCOPE_TEST_H */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * vmxmon CLI internals: the verbs, the JSON writer, error reporting, and
+ * vmxscope CLI internals: the verbs, the JSON writer, error reporting, and
  * the pure parsing and naming helpers (parse.c, names.c) that the host
  * unit tests link without the rest.
  */
-#ifndef VMXMON_CLI_H
-#define VMXMON_CLI_H
+#ifndef VMXSCOPE_CLI_H
+#define VMXSCOPE_CLI_H
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -41,7 +41,7 @@ extern const struct bit_table names_pin, names_proc, names_proc2,
 struct vmcs_field_name {
 	unsigned int encoding;
 	const char *name;
-	unsigned int area;	/* enum vmxmon_vmcs_area */
+	unsigned int area;	/* enum vmxscope_vmcs_area */
 };
 
 extern const struct vmcs_field_name vmcs_fields[];
@@ -88,7 +88,7 @@ void json_str(const char *key, const char *val);
 void json_bool(const char *key, bool val);
 void json_raw(const char *key, const char *val);
 
-/* vmxmon.c: device access, errors and usage. */
+/* vmxscope.c: device access, errors and usage. */
 struct hint {
 	int err;
 	const char *text;
@@ -119,4 +119,4 @@ int cmd_stats(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_vmcs(int argc, char **argv);
 
-#endif /* VMXMON_CLI_H */
+#endif /* VMXSCOPE_CLI_H */

@@ -1,20 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The vmxmon trace system.  Names of exit reasons and exception vectors
+ * The vmxscope trace system.  Names of exit reasons and exception vectors
  * come from the tables in the uapi header, shared with the CLI.
  */
 #undef TRACE_SYSTEM
-#define TRACE_SYSTEM vmxmon
+#define TRACE_SYSTEM vmxscope
 
-#if !defined(_VMXMON_TRACE_EVENTS_H) || defined(TRACE_HEADER_MULTI_READ)
-#define _VMXMON_TRACE_EVENTS_H
+#if !defined(_VMXSCOPE_TRACE_EVENTS_H) || defined(TRACE_HEADER_MULTI_READ)
+#define _VMXSCOPE_TRACE_EVENTS_H
 
 #include <linux/tracepoint.h>
-#include <uapi/linux/vmxmon.h>
+#include <uapi/linux/vmxscope.h>
 
-#define VMXMON_TRACE_SYM(nr, name)	{ nr, #name },
+#define VMXSCOPE_TRACE_SYM(nr, name)	{ nr, #name },
 
-TRACE_EVENT(vmxmon_exit,
+TRACE_EVENT(vmxscope_exit,
 	TP_PROTO(unsigned int cpu, u32 reason, unsigned long rip,
 		 unsigned long qual, bool deferred),
 	TP_ARGS(cpu, reason, rip, qual, deferred),
@@ -34,13 +34,13 @@ TRACE_EVENT(vmxmon_exit,
 	),
 	TP_printk("cpu=%u reason=%s rip=0x%lx qual=0x%lx%s", __entry->cpu,
 		  __print_symbolic(__entry->reason & 0xffff,
-				   VMXMON_EXIT_REASONS(VMXMON_TRACE_SYM)
+				   VMXSCOPE_EXIT_REASONS(VMXSCOPE_TRACE_SYM)
 				   { 0xffff, "UNKNOWN" }),
 		  __entry->rip, __entry->qual,
 		  __entry->deferred ? " deferred" : "")
 );
 
-TRACE_EVENT(vmxmon_msr,
+TRACE_EVENT(vmxscope_msr,
 	TP_PROTO(unsigned int cpu, u32 msr, bool write, u64 value, bool fault,
 		 bool deferred),
 	TP_ARGS(cpu, msr, write, value, fault, deferred),
@@ -66,7 +66,7 @@ TRACE_EVENT(vmxmon_msr,
 		  __entry->deferred ? " deferred" : "")
 );
 
-TRACE_EVENT(vmxmon_io,
+TRACE_EVENT(vmxscope_io,
 	TP_PROTO(unsigned int cpu, u16 port, u8 size, bool in, u32 value,
 		 bool deferred),
 	TP_ARGS(cpu, port, size, in, value, deferred),
@@ -91,7 +91,7 @@ TRACE_EVENT(vmxmon_io,
 		  __entry->value, __entry->deferred ? " deferred" : "")
 );
 
-TRACE_EVENT(vmxmon_exception,
+TRACE_EVENT(vmxscope_exception,
 	TP_PROTO(unsigned int cpu, u8 vector, u32 error, unsigned long rip,
 		 unsigned long cr2, bool deferred),
 	TP_ARGS(cpu, vector, error, rip, cr2, deferred),
@@ -114,16 +114,16 @@ TRACE_EVENT(vmxmon_exception,
 	TP_printk("cpu=%u vector=%s error=0x%x rip=0x%lx cr2=0x%lx%s",
 		  __entry->cpu,
 		  __print_symbolic(__entry->vector,
-				   VMXMON_EXCEPTIONS(VMXMON_TRACE_SYM)
+				   VMXSCOPE_EXCEPTIONS(VMXSCOPE_TRACE_SYM)
 				   { 0xff, "?" }),
 		  __entry->error, __entry->rip, __entry->cr2,
 		  __entry->deferred ? " deferred" : "")
 );
 
-#endif /* _VMXMON_TRACE_EVENTS_H */
+#endif /* _VMXSCOPE_TRACE_EVENTS_H */
 
 #undef TRACE_INCLUDE_PATH
 #define TRACE_INCLUDE_PATH .
 #undef TRACE_INCLUDE_FILE
-#define TRACE_INCLUDE_FILE vmxmon_events
+#define TRACE_INCLUDE_FILE vmxscope_events
 #include <trace/define_trace.h>

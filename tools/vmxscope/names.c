@@ -8,8 +8,8 @@
  */
 #include <stddef.h>
 
-#include <linux/vmxmon.h>
-#include <linux/vmxmon_vmcs.h>
+#include <linux/vmxscope.h>
+#include <linux/vmxscope_vmcs.h>
 
 #include "cli.h"
 
@@ -229,27 +229,27 @@ TABLE(names_intr_type, "interruption type",
 
 /* The six areas of the VMCS (seed 000, SDM 25.3), in that order. */
 TABLE(names_vmcs_area, "VMCS areas",
-	{ VMXMON_AREA_GUEST, "guest", "guest-state area" },
-	{ VMXMON_AREA_HOST, "host", "host-state area" },
-	{ VMXMON_AREA_EXEC_CTL, "exec_ctl", "VM-execution control fields" },
-	{ VMXMON_AREA_EXIT_CTL, "exit_ctl", "VM-exit control fields" },
-	{ VMXMON_AREA_ENTRY_CTL, "entry_ctl", "VM-entry control fields" },
-	{ VMXMON_AREA_EXIT_INFO, "exit_info", "VM-exit information fields" },
+	{ VMXSCOPE_AREA_GUEST, "guest", "guest-state area" },
+	{ VMXSCOPE_AREA_HOST, "host", "host-state area" },
+	{ VMXSCOPE_AREA_EXEC_CTL, "exec_ctl", "VM-execution control fields" },
+	{ VMXSCOPE_AREA_EXIT_CTL, "exit_ctl", "VM-exit control fields" },
+	{ VMXSCOPE_AREA_ENTRY_CTL, "entry_ctl", "VM-entry control fields" },
+	{ VMXSCOPE_AREA_EXIT_INFO, "exit_info", "VM-exit information fields" },
 );
 
-/* VMCS field widths by encoding bits 14:13 (VMXMON_VMCS_WIDTH). */
+/* VMCS field widths by encoding bits 14:13 (VMXSCOPE_VMCS_WIDTH). */
 TABLE(names_vmcs_width, "VMCS field widths",
 	{ 0, "16", "16-bit" }, { 1, "64", "64-bit" }, { 2, "32", "32-bit" },
 	{ 3, "natural", "natural width" },
 );
 
-/* include/uapi/linux/vmxmon.h: VMXMON_CAP_*. */
+/* include/uapi/linux/vmxscope.h: VMXSCOPE_CAP_*. */
 TABLE(names_info_caps, "module capabilities",
 	{ 0, "hypervisor", "CPUs run in VMX non-root" },
-	{ 1, "msr_traps", "VMXMON_TRAP_MSR" },
-	{ 2, "io_traps", "VMXMON_TRAP_IO" },
-	{ 3, "exc_traps", "VMXMON_TRAP_EXC" },
-	{ 4, "persist", "VMXMON_TRAP_PERSIST" },
+	{ 1, "msr_traps", "VMXSCOPE_TRAP_MSR" },
+	{ 2, "io_traps", "VMXSCOPE_TRAP_IO" },
+	{ 3, "exc_traps", "VMXSCOPE_TRAP_EXC" },
+	{ 4, "persist", "VMXSCOPE_TRAP_PERSIST" },
 );
 
 const struct bit_name *bit_lookup(const struct bit_table *t, unsigned int bit)
@@ -267,7 +267,7 @@ static const struct {
 	unsigned int nr;
 	const char *name;
 } exit_names[] = {
-	VMXMON_EXIT_REASONS(EXIT_NAME)
+	VMXSCOPE_EXIT_REASONS(EXIT_NAME)
 };
 
 /* The name of basic exit reason @nr, or NULL if it has none. */
@@ -287,7 +287,7 @@ static const struct {
 	unsigned int nr;
 	const char *name;
 } vector_names[] = {
-	VMXMON_EXCEPTIONS(VECTOR_NAME)
+	VMXSCOPE_EXCEPTIONS(VECTOR_NAME)
 };
 
 /* The mnemonic of exception @vector, or NULL for a reserved one. */
@@ -314,10 +314,10 @@ const char *memory_type_name(unsigned int type)
 	}
 }
 
-/* linux/vmxmon_vmcs.h: every VMCS field, in the table's order. */
-#define VMCS_FIELD(name, enc, area)	{ enc, #name, VMXMON_AREA_##area },
+/* linux/vmxscope_vmcs.h: every VMCS field, in the table's order. */
+#define VMCS_FIELD(name, enc, area)	{ enc, #name, VMXSCOPE_AREA_##area },
 const struct vmcs_field_name vmcs_fields[] = {
-	VMXMON_VMCS_FIELDS(VMCS_FIELD)
+	VMXSCOPE_VMCS_FIELDS(VMCS_FIELD)
 };
 const unsigned int nr_vmcs_fields = ARRAY_SIZE(vmcs_fields);
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon stats: per-CPU exit counts by basic exit reason
- * (VMXMON_GET_EXIT_STATS) and per trapped MSR/port/vector counts
- * (VMXMON_GET_TRAP_STATS); with --latency, the exit-handling latency
- * histograms (VMXMON_GET_LATENCY).
+ * vmxscope stats: per-CPU exit counts by basic exit reason
+ * (VMXSCOPE_GET_EXIT_STATS) and per trapped MSR/port/vector counts
+ * (VMXSCOPE_GET_TRAP_STATS); with --latency, the exit-handling latency
+ * histograms (VMXSCOPE_GET_LATENCY).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
 #include "cli.h"
 
@@ -19,28 +19,28 @@
 
 struct cpu_stats {
 	uint32_t cpu;
-	struct vmxmon_exit_stats exits;
-	struct vmxmon_trap_count *counts;
+	struct vmxscope_exit_stats exits;
+	struct vmxscope_trap_count *counts;
 	uint32_t nr;
 	uint64_t dropped;
 };
 
 static const struct hint stats_hints[] = {
 	{ EINVAL, "no such CPU, or it is offline" },
-	{ ENODEV, "that CPU is not running under vmxmon" },
+	{ ENODEV, "that CPU is not running under vmxscope" },
 	{ }
 };
 
 static int fetch(int fd, struct cpu_stats *s)
 {
-	struct vmxmon_trap_stats ts;
+	struct vmxscope_trap_stats ts;
 	uint32_t cap = 16;
 	char what[64];
 
 	memset(&s->exits, 0, sizeof(s->exits));
 	s->exits.cpu = s->cpu;
-	if (ioctl(fd, VMXMON_GET_EXIT_STATS, &s->exits)) {
-		snprintf(what, sizeof(what), "VMXMON_GET_EXIT_STATS cpu %u", s->cpu);
+	if (ioctl(fd, VMXSCOPE_GET_EXIT_STATS, &s->exits)) {
+		snprintf(what, sizeof(what), "VMXSCOPE_GET_EXIT_STATS cpu %u", s->cpu);
 		return fail(what, errno, stats_hints);
 	}
 	/* The table may grow between two calls: retry until it fits. */
@@ -54,8 +54,8 @@ static int fetch(int fd, struct cpu_stats *s)
 		ts.cpu = s->cpu;
 		ts.capacity = cap;
 		ts.counts = (uintptr_t)s->counts;
-		if (ioctl(fd, VMXMON_GET_TRAP_STATS, &ts)) {
-			snprintf(what, sizeof(what), "VMXMON_GET_TRAP_STATS cpu %u",
+		if (ioctl(fd, VMXSCOPE_GET_TRAP_STATS, &ts)) {
+			snprintf(what, sizeof(what), "VMXSCOPE_GET_TRAP_STATS cpu %u",
 				 s->cpu);
 			return fail(what, errno, stats_hints);
 		}
@@ -71,7 +71,7 @@ static int fetch(int fd, struct cpu_stats *s)
 /* The online CPUs: from sysfs, else 0..n-1 of GET_INFO. */
 static int online_cpus(int fd, int *cpus)
 {
-	struct vmxmon_info info;
+	struct vmxscope_info info;
 	char buf[4096];
 	FILE *f;
 	int n = -1, i;
@@ -95,27 +95,27 @@ static int online_cpus(int fd, int *cpus)
 static const char *kind_name(uint32_t kind)
 {
 	switch (kind) {
-	case VMXMON_KIND_MSR:
+	case VMXSCOPE_KIND_MSR:
 		return "msr";
-	case VMXMON_KIND_IO:
+	case VMXSCOPE_KIND_IO:
 		return "io";
-	case VMXMON_KIND_EXC:
+	case VMXSCOPE_KIND_EXC:
 		return "exception";
 	default:
 		return NULL;
 	}
 }
 
-static void trap_label(const struct vmxmon_trap_count *t, char *buf, size_t size)
+static void trap_label(const struct vmxscope_trap_count *t, char *buf, size_t size)
 {
 	switch (t->kind) {
-	case VMXMON_KIND_MSR:
+	case VMXSCOPE_KIND_MSR:
 		snprintf(buf, size, "MSR %#010x", t->id);
 		break;
-	case VMXMON_KIND_IO:
+	case VMXSCOPE_KIND_IO:
 		snprintf(buf, size, "port %#06x", t->id);
 		break;
-	case VMXMON_KIND_EXC:
+	case VMXSCOPE_KIND_EXC:
 		snprintf(buf, size, "#%s (%u)", vector_name(t->id) ?
 			 vector_name(t->id) : "reserved", t->id);
 		break;
@@ -124,18 +124,18 @@ static void trap_label(const struct vmxmon_trap_count *t, char *buf, size_t size
 	}
 }
 
-static void trap_cell(const struct vmxmon_trap_count *t, uint64_t reads,
+static void trap_cell(const struct vmxscope_trap_count *t, uint64_t reads,
 		      uint64_t writes, char *buf, size_t size)
 {
-	if (t->kind == VMXMON_KIND_EXC)
+	if (t->kind == VMXSCOPE_KIND_EXC)
 		snprintf(buf, size, "%llu", (unsigned long long)reads);
 	else
 		snprintf(buf, size, "%llu/%llu", (unsigned long long)reads,
 			 (unsigned long long)writes);
 }
 
-static const struct vmxmon_trap_count *find_count(const struct cpu_stats *s,
-						  const struct vmxmon_trap_count *key)
+static const struct vmxscope_trap_count *find_count(const struct cpu_stats *s,
+						  const struct vmxscope_trap_count *key)
 {
 	uint32_t i;
 
@@ -148,7 +148,7 @@ static const struct vmxmon_trap_count *find_count(const struct cpu_stats *s,
 /* Has an earlier CPU (or an earlier entry of this one) listed @t? */
 static bool seen(const struct cpu_stats *st, int c, uint32_t i)
 {
-	const struct vmxmon_trap_count *t = &st[c].counts[i];
+	const struct vmxscope_trap_count *t = &st[c].counts[i];
 	uint32_t j;
 	int k;
 
@@ -181,7 +181,7 @@ static void print_text(const struct cpu_stats *st, int n, bool all)
 	int c, k;
 
 	print_header("exit reason", st, n);
-	for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++) {
+	for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++) {
 		unsigned long long total = 0;
 		char other[24];
 
@@ -200,7 +200,7 @@ static void print_text(const struct cpu_stats *st, int n, bool all)
 	print_header("trapped (reads/writes)", st, n);
 	for (c = 0; c < n; c++) {
 		for (i = 0; i < st[c].nr; i++) {
-			const struct vmxmon_trap_count *t = &st[c].counts[i], *o;
+			const struct vmxscope_trap_count *t = &st[c].counts[i], *o;
 			uint64_t reads = 0, writes = 0;
 			char label[32], cell[48];
 
@@ -244,7 +244,7 @@ static void print_json(const struct cpu_stats *st, int n)
 		json_open(NULL, '{');
 		json_u64("cpu", st[c].cpu);
 		json_open("exits", '{');
-		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++) {
+		for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++) {
 			unsigned long long v = st[c].exits.exits[r];
 			char other[24];
 
@@ -258,7 +258,7 @@ static void print_json(const struct cpu_stats *st, int n)
 		json_u64("exits_total", total);
 		json_open("traps", '[');
 		for (i = 0; i < st[c].nr; i++) {
-			const struct vmxmon_trap_count *t = &st[c].counts[i];
+			const struct vmxscope_trap_count *t = &st[c].counts[i];
 
 			json_open(NULL, '{');
 			json_str("kind", kind_name(t->kind));
@@ -275,10 +275,10 @@ static void print_json(const struct cpu_stats *st, int n)
 	json_close('}');
 }
 
-/* Upper bound in ticks of log2 bucket @b (uapi struct vmxmon_latency). */
+/* Upper bound in ticks of log2 bucket @b (uapi struct vmxscope_latency). */
 static unsigned long long bucket_top(unsigned int b)
 {
-	return b + 1 >= VMXMON_LATENCY_BUCKETS ? 0 : (2ULL << b) - 1;
+	return b + 1 >= VMXSCOPE_LATENCY_BUCKETS ? 0 : (2ULL << b) - 1;
 }
 
 static void print_bound(unsigned int b)
@@ -289,14 +289,14 @@ static void print_bound(unsigned int b)
 		printf(" %10s", "longer");
 }
 
-static void latency_reason(const struct vmxmon_latency *l, unsigned int r)
+static void latency_reason(const struct vmxscope_latency *l, unsigned int r)
 {
 	const uint32_t *h = l->hist[r];
 	unsigned long long total = 0;
 	unsigned int b, max = 0;
 	char other[24];
 
-	for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++) {
+	for (b = 0; b < VMXSCOPE_LATENCY_BUCKETS; b++) {
 		total += h[b];
 		if (h[b])
 			max = b;
@@ -308,7 +308,7 @@ static void latency_reason(const struct vmxmon_latency *l, unsigned int r)
 		json_str("name", exit_reason_name(r) ?: other);
 		json_u64("count", total);
 		json_open("buckets", '[');
-		for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++)
+		for (b = 0; b < VMXSCOPE_LATENCY_BUCKETS; b++)
 			json_u64(NULL, h[b]);
 		json_close(']');
 		json_close('}');
@@ -316,8 +316,8 @@ static void latency_reason(const struct vmxmon_latency *l, unsigned int r)
 	}
 	printf("  %-22s %12llu", exit_reason_name(r) ?: other, total);
 	if (total) {
-		print_bound(hist_percentile(h, VMXMON_LATENCY_BUCKETS, 50));
-		print_bound(hist_percentile(h, VMXMON_LATENCY_BUCKETS, 99));
+		print_bound(hist_percentile(h, VMXSCOPE_LATENCY_BUCKETS, 50));
+		print_bound(hist_percentile(h, VMXSCOPE_LATENCY_BUCKETS, 99));
 		print_bound(max);
 	}
 	putchar('\n');
@@ -326,7 +326,7 @@ static void latency_reason(const struct vmxmon_latency *l, unsigned int r)
 /* --latency: the histograms of each CPU in @cpus. */
 static int show_latency(int fd, const int *cpus, int n, bool all)
 {
-	struct vmxmon_latency *l = calloc(1, sizeof(*l));
+	struct vmxscope_latency *l = calloc(1, sizeof(*l));
 	unsigned int r, b;
 	char what[64];
 	int c;
@@ -336,17 +336,17 @@ static int show_latency(int fd, const int *cpus, int n, bool all)
 	if (json) {
 		json_open(NULL, '{');
 		json_bool("ok", true);
-		json_u64("nr_buckets", VMXMON_LATENCY_BUCKETS);
+		json_u64("nr_buckets", VMXSCOPE_LATENCY_BUCKETS);
 		json_open("cpus", '[');
 	}
 	for (c = 0; c < n; c++) {
 		memset(l, 0, sizeof(*l));
 		l->cpu = cpus[c];
-		if (ioctl(fd, VMXMON_GET_LATENCY, l)) {
+		if (ioctl(fd, VMXSCOPE_GET_LATENCY, l)) {
 			int err = errno;
 
 			free(l);
-			snprintf(what, sizeof(what), "VMXMON_GET_LATENCY cpu %d",
+			snprintf(what, sizeof(what), "VMXSCOPE_GET_LATENCY cpu %d",
 				 cpus[c]);
 			return fail(what, err, stats_hints);
 		}
@@ -361,10 +361,10 @@ static int show_latency(int fd, const int *cpus, int n, bool all)
 			       l->cpu, (unsigned long long)l->tsc_khz / 1000,
 			       "reason", "exits", "median", "p99", "max");
 		}
-		for (r = 0; r < VMXMON_NR_EXIT_REASONS; r++) {
+		for (r = 0; r < VMXSCOPE_NR_EXIT_REASONS; r++) {
 			bool any = false;
 
-			for (b = 0; b < VMXMON_LATENCY_BUCKETS; b++)
+			for (b = 0; b < VMXSCOPE_LATENCY_BUCKETS; b++)
 				any |= l->hist[r][b] != 0;
 			if (any || (all && exit_reason_name(r)))
 				latency_reason(l, r);

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Decoding of VMCS field values (SDM Vol. 3C ch. 25) and of latency
- * histograms, for 'vmxmon vmcs' and 'vmxmon stats --latency'.  Pure
+ * histograms, for 'vmxscope vmcs' and 'vmxscope stats --latency'.  Pure
  * logic over the tables of names.c: also linked by the host unit tests.
  */
 #include <stdarg.h>
 #include <string.h>
 
-#include <linux/vmxmon.h>
-#include <linux/vmxmon_vmcs.h>
+#include <linux/vmxscope.h>
+#include <linux/vmxscope_vmcs.h>
 
 #include "cli.h"
 
 /* The fields' encodings as constants: VMCS_GUEST_CR0 etc. */
 #define VMCS_ENC(name, enc, area)	VMCS_##name = enc,
-enum { VMXMON_VMCS_FIELDS(VMCS_ENC) };
+enum { VMXSCOPE_VMCS_FIELDS(VMCS_ENC) };
 
 struct out {
 	char *buf;

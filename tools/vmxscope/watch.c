@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon watch: enable the vmxmon trace events and stream trace_pipe,
+ * vmxscope watch: enable the vmxscope trace events and stream trace_pipe,
  * then put every event's enable state (and tracing_on) back as it was.
  */
 #include <dirent.h>
@@ -62,7 +62,7 @@ static int write_char(const char *path, char val)
 	return n == 1 ? 0 : -errno;
 }
 
-/* Every events/vmxmon/<event>/enable and tracing_on, with its value. */
+/* Every events/vmxscope/<event>/enable and tracing_on, with its value. */
 static int save_state(const char *tracefs, struct saved *s, int max)
 {
 	char dir[PATH_MAX / 2];
@@ -70,7 +70,7 @@ static int save_state(const char *tracefs, struct saved *s, int max)
 	DIR *dp;
 	int n = 0;
 
-	snprintf(dir, sizeof(dir), "%s/events/vmxmon", tracefs);
+	snprintf(dir, sizeof(dir), "%s/events/vmxscope", tracefs);
 	dp = opendir(dir);
 	if (!dp)
 		return -errno;
@@ -95,7 +95,7 @@ static void restore_state(const struct saved *s, int n)
 
 	for (i = 0; i < n; i++)
 		if (write_char(s[i].path, s[i].val))
-			fprintf(stderr, "vmxmon: cannot restore %s to %c\n",
+			fprintf(stderr, "vmxscope: cannot restore %s to %c\n",
 				s[i].path, s[i].val);
 }
 
@@ -171,7 +171,7 @@ static int stream(int fd, double deadline)
 }
 
 static const struct hint watch_hints[] = {
-	{ ENOENT, "no such vmxmon trace event: is the module loaded, tracefs mounted (mount -t tracefs nodev /sys/kernel/tracing), the --event name right (exit, msr, io, exception)?" },
+	{ ENOENT, "no such vmxscope trace event: is the module loaded, tracefs mounted (mount -t tracefs nodev /sys/kernel/tracing), the --event name right (exit, msr, io, exception)?" },
 	{ EACCES, "tracefs needs root" },
 	{ EPERM, "tracefs needs root" },
 	{ }
@@ -209,7 +209,7 @@ int cmd_watch(int argc, char **argv)
 		case 'e':
 			if (nr_chosen == MAX_CHOSEN)
 				return usage_error("watch", "at most %d --event", MAX_CHOSEN);
-			if (!strncmp(optarg, "vmxmon_", 7))
+			if (!strncmp(optarg, "vmxscope_", 7))
 				optarg += 7;
 			if (!*optarg || strchr(optarg, '/') || strchr(optarg, '.'))
 				return usage_error("watch", "bad event name '%s'", optarg);
@@ -232,7 +232,7 @@ int cmd_watch(int argc, char **argv)
 
 	n = save_state(tracefs, saved, ARRAY_SIZE(saved));
 	if (n < 0) {
-		snprintf(path, sizeof(path), "%s/events/vmxmon", tracefs);
+		snprintf(path, sizeof(path), "%s/events/vmxscope", tracefs);
 		return fail(path, -n, watch_hints);
 	}
 
@@ -250,11 +250,11 @@ int cmd_watch(int argc, char **argv)
 
 	ret = 0;
 	if (!nr_chosen) {
-		snprintf(path, sizeof(path), "%s/events/vmxmon/enable", tracefs);
+		snprintf(path, sizeof(path), "%s/events/vmxscope/enable", tracefs);
 		ret = write_char(path, '1');
 	}
 	for (i = 0; i < (size_t)nr_chosen && !ret; i++) {
-		snprintf(path, sizeof(path), "%s/events/vmxmon/vmxmon_%s/enable",
+		snprintf(path, sizeof(path), "%s/events/vmxscope/vmxscope_%s/enable",
 			 tracefs, chosen[i]);
 		ret = write_char(path, '1');
 	}
@@ -268,7 +268,7 @@ int cmd_watch(int argc, char **argv)
 		return fail(path, -ret, watch_hints);
 	}
 	if (!json)
-		fprintf(stderr, "vmxmon: watching %s/events/vmxmon%s\n", tracefs,
+		fprintf(stderr, "vmxscope: watching %s/events/vmxscope%s\n", tracefs,
 			seconds ? "" : " (Ctrl-C to stop)");
 	if (seconds)
 		deadline = now() + seconds;

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon trap / untrap: MSR, I/O port and exception traps.
+ * vmxscope trap / untrap: MSR, I/O port and exception traps.
  *
  * The CLI's file descriptor is closed when it exits, so the traps it sets
- * are made the module's with VMXMON_TRAP_PERSIST: they hold until
- * 'vmxmon untrap' with the same arguments, 'vmxmon untrap --all'
- * (VMXMON_CLEAR_TRAPS with PERSIST) or unload.
+ * are made the module's with VMXSCOPE_TRAP_PERSIST: they hold until
+ * 'vmxscope untrap' with the same arguments, 'vmxscope untrap --all'
+ * (VMXSCOPE_CLEAR_TRAPS with PERSIST) or unload.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
 #include "cli.h"
 
@@ -22,7 +22,7 @@ struct trap_req {
 	bool untrap;
 	enum trap_kind kind;
 	uint32_t first, last;	/* MSRs, ports */
-	uint32_t flags;		/* VMXMON_TRAP_READ/WRITE */
+	uint32_t flags;		/* VMXSCOPE_TRAP_READ/WRITE */
 	int vector;
 	bool pfec;
 	uint32_t pfec_mask, pfec_match;
@@ -35,25 +35,25 @@ static const char * const kind_names[] = {
 
 static const struct hint msr_hints[] = {
 	{ ERANGE, "only MSRs 0-0x1fff and 0xc0000000-0xc0001fff can be chosen (others always exit), a range within one of them" },
-	{ EOPNOTSUPP, "this module cannot trap MSRs (no msr_traps in 'vmxmon status')" },
+	{ EOPNOTSUPP, "this module cannot trap MSRs (no msr_traps in 'vmxscope status')" },
 	{ }
 };
 
 static const struct hint io_hints[] = {
 	{ EINVAL, "ports are 0-0xffff and FIRST <= LAST" },
-	{ EOPNOTSUPP, "this module cannot trap I/O ports (no io_traps in 'vmxmon status')" },
+	{ EOPNOTSUPP, "this module cannot trap I/O ports (no io_traps in 'vmxscope status')" },
 	{ }
 };
 
 static const struct hint exc_hints[] = {
 	{ EBUSY, "all #PF traps share one --pfec-mask/--pfec-match pair: use the pair in force, or untrap that #PF trap first" },
 	{ EINVAL, "vectors are 0-31 except 2 (NMI); --pfec-* only with PF" },
-	{ EOPNOTSUPP, "this module cannot trap exceptions (no exc_traps in 'vmxmon status')" },
+	{ EOPNOTSUPP, "this module cannot trap exceptions (no exc_traps in 'vmxscope status')" },
 	{ }
 };
 
 static const struct hint untrap_hints[] = {
-	{ ENOENT, "no such trap: untrap takes the arguments the trap was set with ('vmxmon stats' lists trapped ids)" },
+	{ ENOENT, "no such trap: untrap takes the arguments the trap was set with ('vmxscope stats' lists trapped ids)" },
 	{ }
 };
 
@@ -62,9 +62,9 @@ static void describe(const struct trap_req *r, char *buf, size_t size)
 	const char *dir = "";
 
 	if (r->kind == KIND_MSR || r->kind == KIND_IO) {
-		if (r->flags == (VMXMON_TRAP_READ | VMXMON_TRAP_WRITE))
+		if (r->flags == (VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE))
 			dir = r->kind == KIND_MSR ? "read, write" : "in, out";
-		else if (r->flags & VMXMON_TRAP_READ)
+		else if (r->flags & VMXSCOPE_TRAP_READ)
 			dir = r->kind == KIND_MSR ? "read" : "in";
 		else
 			dir = r->kind == KIND_MSR ? "write" : "out";
@@ -106,33 +106,33 @@ static int do_request(const struct trap_req *r)
 		return EXIT_REQUEST;
 
 	if (r->kind == KIND_MSR) {
-		struct vmxmon_msr_trap t = {
+		struct vmxscope_msr_trap t = {
 			.first = r->first, .last = r->last,
-			.flags = r->flags | VMXMON_TRAP_PERSIST,
+			.flags = r->flags | VMXSCOPE_TRAP_PERSIST,
 		};
 
 		hints = msr_hints;
-		ret = ioctl(fd, r->untrap ? VMXMON_UNTRAP_MSR : VMXMON_TRAP_MSR, &t);
+		ret = ioctl(fd, r->untrap ? VMXSCOPE_UNTRAP_MSR : VMXSCOPE_TRAP_MSR, &t);
 	} else if (r->kind == KIND_IO) {
-		struct vmxmon_io_trap t = {
+		struct vmxscope_io_trap t = {
 			.first = r->first, .last = r->last,
-			.flags = r->flags | VMXMON_TRAP_PERSIST,
+			.flags = r->flags | VMXSCOPE_TRAP_PERSIST,
 		};
 
 		hints = io_hints;
-		ret = ioctl(fd, r->untrap ? VMXMON_UNTRAP_IO : VMXMON_TRAP_IO, &t);
+		ret = ioctl(fd, r->untrap ? VMXSCOPE_UNTRAP_IO : VMXSCOPE_TRAP_IO, &t);
 	} else if (r->kind == KIND_EXC) {
-		struct vmxmon_exc_trap t = {
-			.vector = r->vector, .flags = VMXMON_TRAP_PERSIST,
+		struct vmxscope_exc_trap t = {
+			.vector = r->vector, .flags = VMXSCOPE_TRAP_PERSIST,
 			.pfec_mask = r->pfec_mask, .pfec_match = r->pfec_match,
 		};
 
 		hints = exc_hints;
-		ret = ioctl(fd, r->untrap ? VMXMON_UNTRAP_EXC : VMXMON_TRAP_EXC, &t);
+		ret = ioctl(fd, r->untrap ? VMXSCOPE_UNTRAP_EXC : VMXSCOPE_TRAP_EXC, &t);
 	} else {
-		struct vmxmon_clear_traps t = { .flags = VMXMON_TRAP_PERSIST };
+		struct vmxscope_clear_traps t = { .flags = VMXSCOPE_TRAP_PERSIST };
 
-		ret = ioctl(fd, VMXMON_CLEAR_TRAPS, &t);
+		ret = ioctl(fd, VMXSCOPE_CLEAR_TRAPS, &t);
 	}
 	if (ret) {
 		int err = errno;
@@ -147,7 +147,7 @@ static int do_request(const struct trap_req *r)
 
 	if (!json) {
 		printf("%s %s%s\n", r->untrap ? "untrapped" : "trapped", desc,
-		       r->untrap ? "" : ", persistent until 'vmxmon untrap'");
+		       r->untrap ? "" : ", persistent until 'vmxscope untrap'");
 		return EXIT_SUCCESS;
 	}
 	json_open(NULL, '{');
@@ -158,9 +158,9 @@ static int do_request(const struct trap_req *r)
 		json_u64("first", r->first);
 		json_u64("last", r->last);
 		json_bool(r->kind == KIND_MSR ? "read" : "in",
-			  r->flags & VMXMON_TRAP_READ);
+			  r->flags & VMXSCOPE_TRAP_READ);
 		json_bool(r->kind == KIND_MSR ? "write" : "out",
-			  r->flags & VMXMON_TRAP_WRITE);
+			  r->flags & VMXSCOPE_TRAP_WRITE);
 	} else if (r->kind == KIND_EXC) {
 		json_u64("vector", r->vector);
 		json_str("name", vector_name(r->vector));
@@ -201,12 +201,12 @@ static int trap_verb(bool untrap, int argc, char **argv)
 		case 'r':
 		case 'w':
 			msr_dir = true;
-			r.flags |= c == 'r' ? VMXMON_TRAP_READ : VMXMON_TRAP_WRITE;
+			r.flags |= c == 'r' ? VMXSCOPE_TRAP_READ : VMXSCOPE_TRAP_WRITE;
 			break;
 		case 'i':
 		case 'o':
 			io_dir = true;
-			r.flags |= c == 'i' ? VMXMON_TRAP_READ : VMXMON_TRAP_WRITE;
+			r.flags |= c == 'i' ? VMXSCOPE_TRAP_READ : VMXSCOPE_TRAP_WRITE;
 			break;
 		case OPT_PFEC_MASK:
 		case OPT_PFEC_MATCH:
@@ -274,7 +274,7 @@ static int trap_verb(bool untrap, int argc, char **argv)
 		return usage_error(verb, "unknown kind '%s': msr, io or exception", what);
 	}
 	if (!r.flags)
-		r.flags = VMXMON_TRAP_READ | VMXMON_TRAP_WRITE;
+		r.flags = VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE;
 	return do_request(&r);
 }
 

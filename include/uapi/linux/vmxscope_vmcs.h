@@ -1,32 +1,32 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * Every VMCS field vmxmon knows, in one table: X(NAME, ENCODING, AREA),
+ * Every VMCS field vmxscope knows, in one table: X(NAME, ENCODING, AREA),
  * for the module (which checks each encoding against the kernel's enum
  * vmcs_field at build time), the CLI and the tests.  The width follows
  * from the encoding, bits 14:13 (SDM Vol. 3D Appendix B, seed book
- * §3.3.1; VMXMON_VMCS_WIDTH); the area is one of the six of seed 000 /
+ * §3.3.1; VMXSCOPE_VMCS_WIDTH); the area is one of the six of seed 000 /
  * SDM 25.3-25.9.  64-bit fields appear once, by their full name.
  */
-#ifndef _UAPI_LINUX_VMXMON_VMCS_H
-#define _UAPI_LINUX_VMXMON_VMCS_H
+#ifndef _UAPI_LINUX_VMXSCOPE_VMCS_H
+#define _UAPI_LINUX_VMXSCOPE_VMCS_H
 
-enum vmxmon_vmcs_area {
-	VMXMON_AREA_GUEST,	/* guest-state area */
-	VMXMON_AREA_HOST,	/* host-state area */
-	VMXMON_AREA_EXEC_CTL,	/* VM-execution control fields */
-	VMXMON_AREA_EXIT_CTL,	/* VM-exit control fields */
-	VMXMON_AREA_ENTRY_CTL,	/* VM-entry control fields */
-	VMXMON_AREA_EXIT_INFO,	/* VM-exit information fields (read-only) */
+enum vmxscope_vmcs_area {
+	VMXSCOPE_AREA_GUEST,	/* guest-state area */
+	VMXSCOPE_AREA_HOST,	/* host-state area */
+	VMXSCOPE_AREA_EXEC_CTL,	/* VM-execution control fields */
+	VMXSCOPE_AREA_EXIT_CTL,	/* VM-exit control fields */
+	VMXSCOPE_AREA_ENTRY_CTL,	/* VM-entry control fields */
+	VMXSCOPE_AREA_EXIT_INFO,	/* VM-exit information fields (read-only) */
 };
 
 /* 0: 16-bit, 1: 64-bit, 2: 32-bit, 3: natural width. */
-#define VMXMON_VMCS_WIDTH(enc)	(((enc) >> 13) & 3)
+#define VMXSCOPE_VMCS_WIDTH(enc)	(((enc) >> 13) & 3)
 
 /* How many fields the table has. */
-#define VMXMON_VMCS_ONE(name, enc, area)	+ 1
-#define VMXMON_NR_VMCS_FIELDS	(0 VMXMON_VMCS_FIELDS(VMXMON_VMCS_ONE))
+#define VMXSCOPE_VMCS_ONE(name, enc, area)	+ 1
+#define VMXSCOPE_NR_VMCS_FIELDS	(0 VMXSCOPE_VMCS_FIELDS(VMXSCOPE_VMCS_ONE))
 
-#define VMXMON_VMCS_FIELDS(X) \
+#define VMXSCOPE_VMCS_FIELDS(X) \
 	X(GUEST_ES_SELECTOR, 0x0800, GUEST) \
 	X(GUEST_CS_SELECTOR, 0x0802, GUEST) \
 	X(GUEST_SS_SELECTOR, 0x0804, GUEST) \
@@ -180,4 +180,4 @@ enum vmxmon_vmcs_area {
 	X(EXIT_QUALIFICATION, 0x6400, EXIT_INFO) \
 	X(GUEST_LINEAR_ADDRESS, 0x640a, EXIT_INFO)
 
-#endif /* _UAPI_LINUX_VMXMON_VMCS_H */
+#endif /* _UAPI_LINUX_VMXSCOPE_VMCS_H */

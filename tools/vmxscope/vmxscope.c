@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxmon: command-line front end of /dev/vmxmon.  This file: global
+ * vmxscope: command-line front end of /dev/vmxscope.  This file: global
  * options, verb dispatch and help, device access, error reporting, and
  * the status verb.  Documentation/cli.rst describes every verb.
  *
@@ -16,7 +16,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/vmxmon.h>
+#include <linux/vmxscope.h>
 
 #include "cli.h"
 
@@ -29,13 +29,13 @@ struct verb {
 
 static const struct verb verbs[] = {
 	{ "status", cmd_status, "show the module's ABI version, CPUs and caps",
-	  "usage: vmxmon [--json] status\n"
+	  "usage: vmxscope [--json] status\n"
 	  "\n"
-	  "Shows what VMXMON_GET_INFO reports: the ABI version (and this CLI's),\n"
+	  "Shows what VMXSCOPE_GET_INFO reports: the ABI version (and this CLI's),\n"
 	  "CPUs online and running in VMX non-root mode, the number of exit\n"
 	  "reasons the module counts, and its capabilities by name.\n" },
 	{ "caps", cmd_caps, "decode the CPU's VMX capability MSRs",
-	  "usage: vmxmon [--json] caps [--cpu N]\n"
+	  "usage: vmxscope [--json] caps [--cpu N]\n"
 	  "\n"
 	  "Reads the VMX capability MSRs of CPU N (default 0) from\n"
 	  "/dev/cpu/N/msr (needs root and the msr driver: modprobe msr) and\n"
@@ -43,18 +43,18 @@ static const struct verb verbs[] = {
 	  "MSRs (the TRUE_* ones when IA32_VMX_BASIC bit 55 says so) with the\n"
 	  "allowed-0 and allowed-1 setting of every bit, IA32_VMX_MISC, the\n"
 	  "CR0/CR4 FIXED0/FIXED1 MSRs and IA32_VMX_EPT_VPID_CAP.\n"
-	  "Does not need the vmxmon module; when it is loaded, every control\n"
-	  "bit is also marked with what vmxmon does with it\n"
-	  "(VMXMON_GET_CONTROLS): 'required' (no load without it), 'optional'\n"
+	  "Does not need the vmxscope module; when it is loaded, every control\n"
+	  "bit is also marked with what vmxscope does with it\n"
+	  "(VMXSCOPE_GET_CONTROLS): 'required' (no load without it), 'optional'\n"
 	  "(set when the CPU allows; '+' if set), 'forced' (the CPU's\n"
 	  "must-be-1) or '-' (left clear).\n" },
 	{ "trap", cmd_trap, "trap MSRs, I/O ports or exceptions",
-	  "usage: vmxmon [--json] trap msr FIRST[-LAST] [--read] [--write]\n"
-	  "       vmxmon [--json] trap io PORT[-LAST] [--in] [--out]\n"
-	  "       vmxmon [--json] trap exception VEC [--pfec-mask M --pfec-match V]\n"
+	  "usage: vmxscope [--json] trap msr FIRST[-LAST] [--read] [--write]\n"
+	  "       vmxscope [--json] trap io PORT[-LAST] [--in] [--out]\n"
+	  "       vmxscope [--json] trap exception VEC [--pfec-mask M --pfec-match V]\n"
 	  "\n"
-	  "Makes every CPU exit to vmxmon on the chosen events; they are then\n"
-	  "counted ('vmxmon stats') and traced ('vmxmon watch').  Without\n"
+	  "Makes every CPU exit to vmxscope on the chosen events; they are then\n"
+	  "counted ('vmxscope stats') and traced ('vmxscope watch').  Without\n"
 	  "--read/--write (--in/--out) both directions are trapped.\n"
 	  "MSRs must lie in 0-0x1fff or in 0xc0000000-0xc0001fff (one of the\n"
 	  "two in a range); ports are 0-0xffff.  VEC is 0-31 or a mnemonic:\n"
@@ -63,47 +63,47 @@ static const struct verb verbs[] = {
 	  "For PF, only faults with (error code & M) == V are trapped; all #PF\n"
 	  "traps share one M/V pair.  Numbers are decimal or 0x-hex.\n"
 	  "\n"
-	  "Traps persist after the CLI exits (VMXMON_TRAP_PERSIST): remove them\n"
-	  "with 'vmxmon untrap' and the same arguments, 'vmxmon untrap --all',\n"
+	  "Traps persist after the CLI exits (VMXSCOPE_TRAP_PERSIST): remove them\n"
+	  "with 'vmxscope untrap' and the same arguments, 'vmxscope untrap --all',\n"
 	  "or by unloading the module.\n" },
 	{ "untrap", cmd_untrap, "remove traps set with 'trap'",
-	  "usage: vmxmon [--json] untrap msr FIRST[-LAST] [--read] [--write]\n"
-	  "       vmxmon [--json] untrap io PORT[-LAST] [--in] [--out]\n"
-	  "       vmxmon [--json] untrap exception VEC [--pfec-mask M --pfec-match V]\n"
-	  "       vmxmon [--json] untrap --all\n"
+	  "usage: vmxscope [--json] untrap msr FIRST[-LAST] [--read] [--write]\n"
+	  "       vmxscope [--json] untrap io PORT[-LAST] [--in] [--out]\n"
+	  "       vmxscope [--json] untrap exception VEC [--pfec-mask M --pfec-match V]\n"
+	  "       vmxscope [--json] untrap --all\n"
 	  "\n"
-	  "Removes persistent traps; the arguments are those of 'vmxmon trap'.\n"
-	  "--all removes every trap the module owns (VMXMON_CLEAR_TRAPS).\n" },
+	  "Removes persistent traps; the arguments are those of 'vmxscope trap'.\n"
+	  "--all removes every trap the module owns (VMXSCOPE_CLEAR_TRAPS).\n" },
 	{ "stats", cmd_stats, "exit and trap counts per CPU",
-	  "usage: vmxmon [--json] stats [--cpu N] [--all]\n"
-	  "       vmxmon [--json] stats --latency [--cpu N]\n"
+	  "usage: vmxscope [--json] stats [--cpu N] [--all]\n"
+	  "       vmxscope [--json] stats --latency [--cpu N]\n"
 	  "\n"
 	  "Per CPU (every online CPU, or only N), the VM exits counted per basic\n"
 	  "exit reason and the counts of every trapped MSR, port and vector.\n"
 	  "Reasons that never occurred are left out unless --all is given\n"
 	  "(--json always lists every named reason).\n"
 	  "\n"
-	  "--latency: instead, per CPU and exit reason, how long vmxmon took to\n"
-	  "handle the exits it resumed from (VMXMON_GET_LATENCY), in TSC ticks\n"
+	  "--latency: instead, per CPU and exit reason, how long vmxscope took to\n"
+	  "handle the exits it resumed from (VMXSCOPE_GET_LATENCY), in TSC ticks\n"
 	  "from the handler's start to just before VMRESUME: the count, the\n"
 	  "log2 bucket bounds of the median, the 99th percentile and the\n"
 	  "maximum, and (--json) the 32 buckets: bucket 0 is 0-1 ticks, bucket\n"
 	  "b is 2^b to 2^(b+1)-1, the last also everything longer.\n" },
-	{ "watch", cmd_watch, "stream vmxmon's trace events",
-	  "usage: vmxmon [--json] watch [--seconds N] [--event EVENT]...\n"
+	{ "watch", cmd_watch, "stream vmxscope's trace events",
+	  "usage: vmxscope [--json] watch [--seconds N] [--event EVENT]...\n"
 	  "\n"
-	  "Enables the vmxmon trace events (events/vmxmon/ in tracefs), or only\n"
-	  "the EVENTs given (exit, msr, io, exception; vmxmon_ prefix optional),\n"
+	  "Enables the vmxscope trace events (events/vmxscope/ in tracefs), or only\n"
+	  "the EVENTs given (exit, msr, io, exception; vmxscope_ prefix optional),\n"
 	  "and prints what trace_pipe shows until interrupted (Ctrl-C) or for N\n"
 	  "seconds, then puts the events' enable state back as it was.\n"
 	  "With --json, one document per trace line.\n"
 	  "trace_pipe is consumed: run only one reader at a time.\n" },
 	{ "vmcs", cmd_vmcs, "dump one CPU's VMCS, decoded",
-	  "usage: vmxmon [--json] vmcs [--cpu N]\n"
+	  "usage: vmxscope [--json] vmcs [--cpu N]\n"
 	  "\n"
-	  "Every VMCS field vmxmon knows (linux/vmxmon_vmcs.h), read on CPU N\n"
-	  "(default 0) in VMX root mode (VMXMON_GET_VMCS) at the exit of a\n"
-	  "VMCALL vmxmon makes for the purpose, so the VM-exit information\n"
+	  "Every VMCS field vmxscope knows (linux/vmxscope_vmcs.h), read on CPU N\n"
+	  "(default 0) in VMX root mode (VMXSCOPE_GET_VMCS) at the exit of a\n"
+	  "VMCALL vmxscope makes for the purpose, so the VM-exit information\n"
 	  "fields describe that VMCALL.  Grouped in the six areas (guest state,\n"
 	  "host state, VM-execution, VM-exit and VM-entry controls, VM-exit\n"
 	  "information), each field with name, encoding, width and value, and\n"
@@ -127,12 +127,12 @@ static void print_usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: vmxmon [--json] <command> [args]\n\ncommands:\n");
+	fprintf(f, "usage: vmxscope [--json] <command> [args]\n\ncommands:\n");
 	for (i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(f, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
 	fprintf(f, "\noptions:\n"
 		"  --json      machine-readable output (JSON, one document per line)\n"
-		"  -h, --help  this text; 'vmxmon <command> --help' for a command\n"
+		"  -h, --help  this text; 'vmxscope <command> --help' for a command\n"
 		"\nexit status: 0 ok, 1 the request failed, 2 usage error\n");
 }
 
@@ -151,11 +151,11 @@ int usage_error(const char *verb, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "vmxmon: %s: ", verb);
+	fprintf(stderr, "vmxscope: %s: ", verb);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'vmxmon %s --help'.\n", verb);
+	fprintf(stderr, "\nTry 'vmxscope %s --help'.\n", verb);
 	return EXIT_USAGE;
 }
 
@@ -182,28 +182,28 @@ static const char *generic_hint(int err)
 {
 	switch (err) {
 	case EPERM:
-		return "vmxmon needs root (CAP_SYS_ADMIN)";
+		return "vmxscope needs root (CAP_SYS_ADMIN)";
 	case EACCES:
-		return VMXMON_DEVICE " is root-only (mode 0600): run as root";
+		return VMXSCOPE_DEVICE " is root-only (mode 0600): run as root";
 	case ENOENT:
-		return "is the module loaded? (insmod vmxmon.ko)";
+		return "is the module loaded? (insmod vmxscope.ko)";
 	case EBUSY:
-		return "a conflicting setting is in force ('vmxmon stats' shows the traps)";
+		return "a conflicting setting is in force ('vmxscope stats' shows the traps)";
 	case ERANGE:
 		return "a value is outside what the module accepts (see the command's --help)";
 	case EINVAL:
 		return "the module rejected the arguments (see the command's --help)";
 	case ENOTTY:
-		return "the module does not know this command: is it older than this CLI? ('vmxmon status')";
+		return "the module does not know this command: is it older than this CLI? ('vmxscope status')";
 	case EOPNOTSUPP:
-		return "not supported by this module or CPU ('vmxmon status' lists the caps)";
+		return "not supported by this module or CPU ('vmxscope status' lists the caps)";
 	default:
 		return NULL;
 	}
 }
 
 /*
- * A failed request: "vmxmon: WHAT: strerror" and a hint (from @hints,
+ * A failed request: "vmxscope: WHAT: strerror" and a hint (from @hints,
  * terminated by { 0 }, else a generic one) on stderr; with --json also a
  * {"ok": false, ...} document on stdout.  Returns exit status 1.
  */
@@ -218,9 +218,9 @@ int fail(const char *what, int err, const struct hint *hints)
 		}
 	if (!hint)
 		hint = generic_hint(err);
-	fprintf(stderr, "vmxmon: %s: %s\n", what, strerror(err));
+	fprintf(stderr, "vmxscope: %s: %s\n", what, strerror(err));
 	if (hint)
-		fprintf(stderr, "vmxmon: hint: %s\n", hint);
+		fprintf(stderr, "vmxscope: hint: %s\n", hint);
 	if (json) {
 		json_open(NULL, '{');
 		json_bool("ok", false);
@@ -234,27 +234,27 @@ int fail(const char *what, int err, const struct hint *hints)
 	return EXIT_REQUEST;
 }
 
-/* /dev/vmxmon, or -1 after reporting why not. */
+/* /dev/vmxscope, or -1 after reporting why not. */
 int open_dev(void)
 {
-	int fd = open(VMXMON_DEVICE, O_RDWR | O_CLOEXEC);
+	int fd = open(VMXSCOPE_DEVICE, O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
-		fail(VMXMON_DEVICE, errno, NULL);
+		fail(VMXSCOPE_DEVICE, errno, NULL);
 	return fd;
 }
 
-/* VMXMON_GET_INFO into @info: 0, or -errno (not reported). */
+/* VMXSCOPE_GET_INFO into @info: 0, or -errno (not reported). */
 int get_info(int fd, void *info)
 {
-	memset(info, 0, sizeof(struct vmxmon_info));
-	return ioctl(fd, VMXMON_GET_INFO, info) ? -errno : 0;
+	memset(info, 0, sizeof(struct vmxscope_info));
+	return ioctl(fd, VMXSCOPE_GET_INFO, info) ? -errno : 0;
 }
 
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = { COMMON_OPTIONS, { } };
-	struct vmxmon_info info;
+	struct vmxscope_info info;
 	unsigned int bit;
 	int fd, c, ret;
 
@@ -273,13 +273,13 @@ int cmd_status(int argc, char **argv)
 	ret = get_info(fd, &info);
 	close(fd);
 	if (ret)
-		return fail("VMXMON_GET_INFO", -ret, NULL);
+		return fail("VMXSCOPE_GET_INFO", -ret, NULL);
 
 	if (json) {
 		json_open(NULL, '{');
 		json_bool("ok", true);
 		json_u64("abi_version", info.abi_version);
-		json_u64("cli_abi_version", VMXMON_ABI_VERSION);
+		json_u64("cli_abi_version", VMXSCOPE_ABI_VERSION);
 		json_u64("cpus_online", info.nr_cpus_online);
 		json_u64("cpus_virtualized", info.nr_cpus_virt);
 		json_u64("nr_exit_reasons", info.nr_exit_reasons);
@@ -287,7 +287,7 @@ int cmd_status(int argc, char **argv)
 		json_open("caps", '[');
 	} else {
 		printf("abi version:      %u%s\n", info.abi_version,
-		       info.abi_version == VMXMON_ABI_VERSION ? "" :
+		       info.abi_version == VMXSCOPE_ABI_VERSION ? "" :
 		       " (this CLI speaks another: rebuild one of them)");
 		printf("cpus online:      %u\n", info.nr_cpus_online);
 		printf("cpus virtualized: %u\n", info.nr_cpus_virt);
@@ -335,7 +335,7 @@ int main(int argc, char **argv)
 			print_usage(stdout);
 			return EXIT_SUCCESS;
 		default:
-			fprintf(stderr, "vmxmon: bad option '%s'\n", argv[optind - 1]);
+			fprintf(stderr, "vmxscope: bad option '%s'\n", argv[optind - 1]);
 			print_usage(stderr);
 			return EXIT_USAGE;
 		}
@@ -346,7 +346,7 @@ int main(int argc, char **argv)
 	}
 	v = find_verb(argv[optind]);
 	if (!v) {
-		fprintf(stderr, "vmxmon: unknown command '%s'\n", argv[optind]);
+		fprintf(stderr, "vmxscope: unknown command '%s'\n", argv[optind]);
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
