@@ -3,7 +3,9 @@
  * VMX changes hands with KVM.  Once vmxscope is unloaded, KVM must be able to
  * run a guest (nothing of vmxscope's VMX state is left behind), and while a
  * KVM VM exists (KVM has VMXON'd every CPU, CR4.VMXE set) vmxscope must refuse
- * to load with EBUSY without disturbing KVM.
+ * to load with EBUSY without disturbing KVM.  One owner at a time in both
+ * orders: kvm_intel is refused while vmxscope is loaded, and vmxscope while
+ * kvm_intel is, with or without a VM.
  */
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -199,6 +201,85 @@ TEST_F_TIMEOUT(handback, vmxscope_loads_after_kvm_unload, 300)
 	ASSERT_EQ(0, ret) TH_LOG("vmxscope load: %s", strerror(-ret));
 	ASSERT_TRUE(vmxscope_loaded());
 	ASSERT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxscope_cpus_virtualized());
+}
+
+/*
+ * One VT-x owner at a time, in both orders (Documentation/design.rst):
+ * while vmxscope is loaded, kvm_intel's load is refused and CPUID says no
+ * VMX on every CPU; while kvm_intel is loaded, even with no VM, vmxscope's
+ * load is refused.  Either way nothing is left half-loaded.
+ */
+FIXTURE(coexist) {
+};
+
+FIXTURE_SETUP(coexist)
+{
+}
+
+/* Leave KVM out and vmxscope in, as the other tests expect. */
+FIXTURE_TEARDOWN(coexist)
+{
+	vmxscope_kmod_unload("kvm_intel");
+	vmxscope_kmod_unload("kvm");
+	vmxscope_ensure_loaded();
+}
+
+TEST_F_TIMEOUT(coexist, kvm_intel_refused_while_vmxscope_loaded, 300)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cpu, ret;
+	unsigned long long before[256], after[256];
+	unsigned int r[4];
+
+	ASSERT_LE(ncpus, 256);
+	ret = vmxscope_ensure_loaded();
+	ASSERT_EQ(0, ret) TH_LOG("vmxscope load: %s", strerror(-ret));
+	ret = vmxscope_load_kmod(kvm_kmods[0]);
+	ASSERT_EQ(0, ret) TH_LOG("irqbypass: %s", strerror(-ret));
+	ret = vmxscope_load_kmod(kvm_kmods[1]);
+	ASSERT_EQ(0, ret) TH_LOG("kvm: %s", strerror(-ret));
+
+	ret = vmxscope_load_kmod(kvm_kmods[2]);
+	EXPECT_EQ(-EBUSY, ret) TH_LOG("kvm_intel load gave %s", strerror(-ret));
+	EXPECT_FALSE(vmxscope_kmod_loaded("kvm_intel"));
+	EXPECT_EQ(ncpus, vmxscope_cpus_virtualized());
+
+	/* Each CPU, in the guest, reads CPUID.1:ECX.VMX = 0 from vmxscope. */
+	ASSERT_EQ(0, vmxscope_exit_counts("CPUID", before, ncpus));
+	for (cpu = 0; cpu < ncpus; cpu++) {
+		ASSERT_EQ(0, vmxscope_pin(cpu));
+		vmxscope_cpuid(1, r);
+		EXPECT_EQ(0, r[2] & (1u << 5)) TH_LOG("CPU %d: CPUID.1:ECX %#x", cpu, r[2]);
+	}
+	ASSERT_EQ(0, vmxscope_exit_counts("CPUID", after, ncpus));
+	for (cpu = 0; cpu < ncpus; cpu++)
+		EXPECT_LT(before[cpu], after[cpu]) TH_LOG("CPU %d: no CPUID exit", cpu);
+}
+
+TEST_F_TIMEOUT(coexist, vmxscope_refused_while_kvm_intel_loaded, 300)
+{
+	unsigned int r[4];
+	size_t i;
+	int ret;
+
+	if (vmxscope_loaded())
+		ASSERT_EQ(0, vmxscope_unload());
+	/* Bare again: the CPU itself advertises VMX. */
+	vmxscope_cpuid(1, r);
+	ASSERT_NE(0, r[2] & (1u << 5));
+	for (i = 0; i < ARRAY_SIZE(kvm_kmods); i++) {
+		ret = vmxscope_load_kmod(kvm_kmods[i]);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", kvm_kmods[i], strerror(-ret));
+	}
+
+	/* No VM exists, so no CPU has CR4.VMXE: the module itself is seen. */
+	ret = vmxscope_load(NULL);
+	EXPECT_EQ(-EBUSY, ret) TH_LOG("vmxscope load gave %s", strerror(-ret));
+	EXPECT_FALSE(vmxscope_loaded());
+
+	ASSERT_EQ(0, vmxscope_kmod_unload("kvm_intel"));
+	ret = vmxscope_load(NULL);
+	EXPECT_EQ(0, ret) TH_LOG("vmxscope load after kvm_intel: %s", strerror(-ret));
+	EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), vmxscope_cpus_virtualized());
 }
 
 TEST_HARNESS_MAIN

@@ -6,6 +6,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
 #include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
@@ -155,9 +156,20 @@ static long vmxscope_ioctl(struct file *file, unsigned int cmd,
 {
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case VMXSCOPE_GET_INFO:
+	/*
+	 * Least privilege: only GET_INFO (ABI version, CPU counts,
+	 * capabilities) is open to an fd passed to an unprivileged task;
+	 * statistics, controls and the VMCS (kernel and physical addresses)
+	 * need CAP_SYS_ADMIN, as trap changes do (traps.c).
+	 */
+	if (cmd == VMXSCOPE_GET_INFO)
 		return get_info(uarg);
+	if (!capable(CAP_SYS_ADMIN)) {
+		pr_info_ratelimited("refused (EPERM): ioctl %#x needs CAP_SYS_ADMIN\n",
+				    cmd);
+		return -EPERM;
+	}
+	switch (cmd) {
 	case VMXSCOPE_GET_EXIT_STATS:
 		return get_exit_stats(uarg);
 	case VMXSCOPE_GET_TRAP_STATS:

@@ -19,9 +19,12 @@ static int __init vmxscope_init(void)
 {
 	int ret;
 
-	ret = vmxscope_trace_init();
+	ret = vmxscope_coexist_init();
 	if (ret)
 		return ret;
+	ret = vmxscope_trace_init();
+	if (ret)
+		goto coexist;
 	ret = vmxscope_vmx_init();
 	if (ret)
 		goto trace;
@@ -39,6 +42,8 @@ stats:
 	vmxscope_vmx_exit();
 trace:
 	vmxscope_trace_teardown();
+coexist:
+	vmxscope_coexist_exit();
 	return ret;
 }
 
@@ -50,6 +55,7 @@ static void __exit vmxscope_exit(void)
 	vmxscope_traps_exit();
 	vmxscope_vmx_exit();
 	vmxscope_trace_teardown();
+	vmxscope_coexist_exit();
 	pr_info("unloaded: every CPU left VMX\n");
 }
 

@@ -10,6 +10,10 @@
 int vmxscope_dev_register(void);
 void vmxscope_dev_unregister(void);
 
+/* src/coexist.c: one VT-x owner at a time */
+int vmxscope_coexist_init(void);
+void vmxscope_coexist_exit(void);
+
 /* src/stats.c */
 void vmxscope_stats_init(void);
 void vmxscope_stats_exit(void);

@@ -14,8 +14,20 @@
 #include <asm/msr.h>
 #include <asm/special_insns.h>
 
+#include "entry.h"
 #include "vmcs.h"
 #include "vmx.h"
+
+/* entry.S addresses struct vmxscope_regs by the offsets of entry.h. */
+static_assert(offsetof(struct vmxscope_regs, rip) == VMXSCOPE_REGS_RIP);
+static_assert(offsetof(struct vmxscope_regs, ldtr) == VMXSCOPE_REGS_LDTR);
+static_assert(offsetof(struct vmxscope_regs, ds) == VMXSCOPE_REGS_DS);
+static_assert(offsetof(struct vmxscope_regs, es) == VMXSCOPE_REGS_ES);
+static_assert(offsetof(struct vmxscope_regs, fs) == VMXSCOPE_REGS_FS);
+static_assert(offsetof(struct vmxscope_regs, gs) == VMXSCOPE_REGS_GS);
+static_assert(offsetof(struct vmxscope_regs, fs_base) == VMXSCOPE_REGS_FS_BASE);
+static_assert(offsetof(struct vmxscope_regs, gs_base) == VMXSCOPE_REGS_GS_BASE);
+static_assert(sizeof(struct vmxscope_regs) == VMXSCOPE_REGS_SIZE);
 
 DEFINE_PER_CPU(struct vmxscope_cpu *, vmxscope_cpu);
 
@@ -172,8 +184,6 @@ enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
 	unsigned long dr7 = vmcs_readl(GUEST_DR7);
 	u64 debugctl = vmcs_read64(GUEST_IA32_DEBUGCTL);
 	u64 efer = vmcs_read64(GUEST_IA32_EFER), pat = vmcs_read64(GUEST_IA32_PAT);
-	unsigned long fs_base = vmcs_readl(GUEST_FS_BASE);
-	unsigned long gs_base = vmcs_readl(GUEST_GS_BASE);
 	u32 sysenter_cs = vmcs_read32(GUEST_SYSENTER_CS);
 	unsigned long sysenter_esp = vmcs_readl(GUEST_SYSENTER_ESP);
 	unsigned long sysenter_eip = vmcs_readl(GUEST_SYSENTER_EIP);
@@ -186,6 +196,14 @@ enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
 	regs->rflags = vmcs_readl(GUEST_RFLAGS);
 	regs->rsp = vmcs_readl(GUEST_RSP);
 	regs->ss = vmcs_read16(GUEST_SS_SELECTOR);
+	/* entry.S loads these last, with no C code after them. */
+	regs->ldtr = vmcs_read16(GUEST_LDTR_SELECTOR);
+	regs->ds = vmcs_read16(GUEST_DS_SELECTOR);
+	regs->es = vmcs_read16(GUEST_ES_SELECTOR);
+	regs->fs = vmcs_read16(GUEST_FS_SELECTOR);
+	regs->gs = vmcs_read16(GUEST_GS_SELECTOR);
+	regs->fs_base = vmcs_readl(GUEST_FS_BASE);
+	regs->gs_base = vmcs_readl(GUEST_GS_BASE);
 
 	flush_guest_tlb(vc);
 	vmcs_clear(vc->vmcs_pa);
@@ -207,9 +225,8 @@ enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
 	vc->state = VMXSCOPE_CPU_OFF;
 
 	/*
-	 * Raw MSR writes (no MSR tracepoints from here), and the GS base
-	 * last: the guest's may be a user one, after which no per-CPU data
-	 * can be reached.
+	 * Raw MSR writes (no MSR tracepoints from here).  The segment
+	 * registers and the FS/GS bases come last, in entry.S.
 	 */
 	cur = __rdmsr(MSR_EFER);
 	if (cur != efer)
@@ -220,7 +237,5 @@ enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
 	wrmsr_raw(MSR_IA32_SYSENTER_EIP, sysenter_eip);
 	wrmsr_raw(MSR_IA32_DEBUGCTLMSR, debugctl);
 	native_set_debugreg(7, dr7);
-	wrmsr_raw(MSR_FS_BASE, fs_base);
-	wrmsr_raw(MSR_GS_BASE, gs_base);
 	return VMXSCOPE_LEAVE;
 }

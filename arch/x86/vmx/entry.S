@@ -7,10 +7,14 @@
  */
 #include <linux/linkage.h>
 #include <asm/ibt.h>
+#include <asm/msr-index.h>
 #include <asm/unwind_hints.h>
 
+#include "entry.h"
+
 .macro PUSH_GUEST_REGS
-	sub	$40, %rsp		/* rip, cs, rflags, rsp, ss */
+	/* the IRET frame and the leave path's selectors and bases */
+	sub	$(VMXSCOPE_REGS_SIZE - VMXSCOPE_REGS_RIP), %rsp
 	push	%rax
 	push	%rcx
 	push	%rdx
@@ -56,7 +60,7 @@ SYM_CODE_START(vmxscope_vmexit)
 	test	%eax, %eax
 	jnz	.Lleave
 	POP_GUEST_REGS
-	add	$40, %rsp
+	add	$(VMXSCOPE_REGS_SIZE - VMXSCOPE_REGS_RIP), %rsp
 	vmresume
 
 	/* VMRESUME failed (SDM 31.2): report it, then leave VMX. */
@@ -64,6 +68,27 @@ SYM_CODE_START(vmxscope_vmexit)
 	mov	%rsp, %rdi
 	call	vmxscope_resume_failed
 .Lleave:
+	/*
+	 * VMX is off and the guest's tables are back (vmxscope_leave_guest).
+	 * A VM exit nulled LDTR and loaded the host's DS/ES/FS/GS (SDM
+	 * 28.5.2): reload the guest's, LDTR first since they may select from
+	 * the LDT, and the FS/GS bases after their selectors, which load a
+	 * base of their own.  From the GS base on nothing here may use %gs
+	 * (no C, no stack protector): it may be the guest's user GS base.
+	 */
+	lldt	VMXSCOPE_REGS_LDTR(%rsp)
+	mov	VMXSCOPE_REGS_DS(%rsp), %ds
+	mov	VMXSCOPE_REGS_ES(%rsp), %es
+	mov	VMXSCOPE_REGS_FS(%rsp), %fs
+	mov	VMXSCOPE_REGS_GS(%rsp), %gs
+	mov	$MSR_FS_BASE, %ecx
+	mov	VMXSCOPE_REGS_FS_BASE(%rsp), %eax
+	mov	VMXSCOPE_REGS_FS_BASE + 4(%rsp), %edx
+	wrmsr
+	mov	$MSR_GS_BASE, %ecx
+	mov	VMXSCOPE_REGS_GS_BASE(%rsp), %eax
+	mov	VMXSCOPE_REGS_GS_BASE + 4(%rsp), %edx
+	wrmsr
 	/* The guest's registers, then its RIP, CS, RFLAGS, RSP and SS. */
 	POP_GUEST_REGS
 	iretq

@@ -212,6 +212,9 @@ static enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
 	unsigned int eax = regs->rax, ebx, ecx = regs->rcx, edx;
 
 	native_cpuid(&eax, &ebx, &ecx, &edx);
+	/* VT-x is taken while vmxscope is loaded (src/coexist.c). */
+	if ((u32)regs->rax == 1)
+		ecx &= ~BIT(X86_FEATURE_VMX & 31);
 	regs->rax = eax;
 	regs->rbx = ebx;
 	regs->rcx = ecx;

@@ -17,6 +17,7 @@
 #include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/syscore_ops.h>
+#include <asm/reboot.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
@@ -31,6 +32,7 @@ MODULE_PARM_DESC(fail_cpu, "test only: CPU whose virtualization fails (-1: none)
 static struct vmxscope_cpu **vcpus;
 static void *host_pgd;
 static int hp_state = -1;
+static bool emergency_cb;
 
 static void free_vcpu(struct vmxscope_cpu *vc)
 {
@@ -127,8 +129,7 @@ static void leave_this_cpu(void *unused)
 /*
  * Reboot and kexec: every CPU leaves VMX before firmware or the next
  * kernel takes over (reboot notifiers run before both).  vmxscope stays
- * loaded with no CPU virtualized.  Crash kexec runs no notifier: there the
- * CPU that jumps turns paging off and is given back (exit_cr.c).
+ * loaded with no CPU virtualized.  A crash runs no notifier; see below.
  */
 static int vmxscope_reboot(struct notifier_block *nb, unsigned long action,
 			 void *data)
@@ -140,6 +141,22 @@ static int vmxscope_reboot(struct notifier_block *nb, unsigned long action,
 static struct notifier_block reboot_nb = {
 	.notifier_call = vmxscope_reboot,
 };
+
+/*
+ * Crash kexec (kdump) and emergency reboot: x86-64 kexec jumps with paging
+ * on, and in VMX non-root INIT only causes a VM exit (SDM 26.2), so the
+ * capture kernel could not start other CPUs.  Linux calls this on every
+ * CPU before the jump: on the crashing CPU with interrupts off, on the
+ * others from the crash NMI.  Leaving is one VMCALL; nothing here sleeps
+ * or takes a lock.
+ */
+static void vmxscope_emergency_leave(void)
+{
+	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
+
+	if (vc)
+		vmxscope_cpu_leave(vc);
+}
 
 /*
  * Suspend and hibernation: the other CPUs went offline through the
@@ -218,6 +235,9 @@ int vmxscope_vmx_init(void)
 		goto free;
 	vmxscope_cfg.leave_key = get_random_u64();
 
+	/* Before any CPU is virtualized: a crash meanwhile finds it. */
+	cpu_emergency_register_virt_callback(vmxscope_emergency_leave);
+	emergency_cb = true;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmxscope:online",
 				vmxscope_cpu_online, vmxscope_cpu_offline);
 	if (ret < 0)
@@ -242,6 +262,9 @@ void vmxscope_vmx_exit(void)
 		cpuhp_remove_state(hp_state);
 	}
 	hp_state = -1;
+	if (emergency_cb)
+		cpu_emergency_unregister_virt_callback(vmxscope_emergency_leave);
+	emergency_cb = false;
 	for (cpu = 0; vcpus && cpu < nr_cpu_ids; cpu++)
 		free_vcpu(vcpus[cpu]);
 	kfree(vcpus);

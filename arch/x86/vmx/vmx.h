@@ -35,13 +35,15 @@ struct vmxscope_count {
 
 /*
  * Guest registers as entry.S saves them on the host stack at a VM exit,
- * lowest address first, followed by an IRET frame that the leave path
- * fills to return to the guest's context without VMX.
+ * lowest address first, followed by an IRET frame and the selectors and
+ * bases that the leave path fills to return to the guest's context
+ * without VMX (offsets in entry.h).
  */
 struct vmxscope_regs {
 	unsigned long r15, r14, r13, r12, r11, r10, r9, r8;
 	unsigned long rdi, rsi, rbp, rbx, rdx, rcx, rax;
 	unsigned long rip, cs, rflags, rsp, ss;
+	unsigned long ldtr, ds, es, fs, gs, fs_base, gs_base, unused;
 };
 
 /* What the module computed once and every CPU uses (read-only once set). */
