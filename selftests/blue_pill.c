@@ -61,7 +61,11 @@ TEST_F(loaded, cpuid_exits_on_the_cpu_that_ran_it)
 	}
 }
 
-/* CPUID still answers as the CPU does: the vendor string is intact. */
+/*
+ * CPUID still answers as the CPU does: the vendor string is intact.  Only
+ * VMX is hidden, since VT-x is vmxscope's while it is loaded
+ * (Documentation/design.rst, "Coexisting with KVM").
+ */
 TEST_F(loaded, cpuid_results_pass_through)
 {
 	unsigned int regs[4];
@@ -74,7 +78,7 @@ TEST_F(loaded, cpuid_results_pass_through)
 	vendor[12] = '\0';
 	EXPECT_STREQ("GenuineIntel", vendor);
 	vmxscope_cpuid(1, regs);
-	EXPECT_NE(0, regs[2] & (1u << 5)) TH_LOG("CPUID.1:ECX.VMX");
+	EXPECT_EQ(0, regs[2] & (1u << 5)) TH_LOG("CPUID.1:ECX.VMX");
 }
 
 TEST_HARNESS_MAIN
