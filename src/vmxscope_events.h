@@ -16,41 +16,41 @@
 
 TRACE_EVENT(vmxscope_exit,
 	TP_PROTO(unsigned int cpu, u32 reason, unsigned long rip,
-		 unsigned long qual, bool deferred),
-	TP_ARGS(cpu, reason, rip, qual, deferred),
+		 unsigned long qual, u64 tsc),
+	TP_ARGS(cpu, reason, rip, qual, tsc),
 	TP_STRUCT__entry(
 		__field(unsigned int, cpu)
 		__field(u32, reason)
 		__field(unsigned long, rip)
 		__field(unsigned long, qual)
-		__field(bool, deferred)
+		__field(u64, tsc)
 	),
 	TP_fast_assign(
 		__entry->cpu = cpu;
 		__entry->reason = reason;
 		__entry->rip = rip;
 		__entry->qual = qual;
-		__entry->deferred = deferred;
+		__entry->tsc = tsc;
 	),
-	TP_printk("cpu=%u reason=%s rip=0x%lx qual=0x%lx%s", __entry->cpu,
+	TP_printk("cpu=%u reason=%s rip=0x%lx qual=0x%lx tsc=%llu", __entry->cpu,
 		  __print_symbolic(__entry->reason & 0xffff,
 				   VMXSCOPE_EXIT_REASONS(VMXSCOPE_TRACE_SYM)
 				   { 0xffff, "UNKNOWN" }),
 		  __entry->rip, __entry->qual,
-		  __entry->deferred ? " deferred" : "")
+		  __entry->tsc)
 );
 
 TRACE_EVENT(vmxscope_msr,
 	TP_PROTO(unsigned int cpu, u32 msr, bool write, u64 value, bool fault,
-		 bool deferred),
-	TP_ARGS(cpu, msr, write, value, fault, deferred),
+		 u64 tsc),
+	TP_ARGS(cpu, msr, write, value, fault, tsc),
 	TP_STRUCT__entry(
 		__field(unsigned int, cpu)
 		__field(u32, msr)
 		__field(bool, write)
 		__field(u64, value)
 		__field(bool, fault)
-		__field(bool, deferred)
+		__field(u64, tsc)
 	),
 	TP_fast_assign(
 		__entry->cpu = cpu;
@@ -58,25 +58,25 @@ TRACE_EVENT(vmxscope_msr,
 		__entry->write = write;
 		__entry->value = value;
 		__entry->fault = fault;
-		__entry->deferred = deferred;
+		__entry->tsc = tsc;
 	),
-	TP_printk("cpu=%u %s msr=0x%x value=0x%llx%s%s", __entry->cpu,
+	TP_printk("cpu=%u %s msr=0x%x value=0x%llx%s tsc=%llu", __entry->cpu,
 		  __entry->write ? "wrmsr" : "rdmsr", __entry->msr,
 		  __entry->value, __entry->fault ? " #GP" : "",
-		  __entry->deferred ? " deferred" : "")
+		  __entry->tsc)
 );
 
 TRACE_EVENT(vmxscope_io,
 	TP_PROTO(unsigned int cpu, u16 port, u8 size, bool in, u32 value,
-		 bool deferred),
-	TP_ARGS(cpu, port, size, in, value, deferred),
+		 u64 tsc),
+	TP_ARGS(cpu, port, size, in, value, tsc),
 	TP_STRUCT__entry(
 		__field(unsigned int, cpu)
 		__field(u16, port)
 		__field(u8, size)
 		__field(bool, in)
 		__field(u32, value)
-		__field(bool, deferred)
+		__field(u64, tsc)
 	),
 	TP_fast_assign(
 		__entry->cpu = cpu;
@@ -84,24 +84,24 @@ TRACE_EVENT(vmxscope_io,
 		__entry->size = size;
 		__entry->in = in;
 		__entry->value = value;
-		__entry->deferred = deferred;
+		__entry->tsc = tsc;
 	),
-	TP_printk("cpu=%u %s port=0x%x size=%u value=0x%x%s", __entry->cpu,
+	TP_printk("cpu=%u %s port=0x%x size=%u value=0x%x tsc=%llu", __entry->cpu,
 		  __entry->in ? "in" : "out", __entry->port, __entry->size,
-		  __entry->value, __entry->deferred ? " deferred" : "")
+		  __entry->value, __entry->tsc)
 );
 
 TRACE_EVENT(vmxscope_exception,
 	TP_PROTO(unsigned int cpu, u8 vector, u32 error, unsigned long rip,
-		 unsigned long cr2, bool deferred),
-	TP_ARGS(cpu, vector, error, rip, cr2, deferred),
+		 unsigned long cr2, u64 tsc),
+	TP_ARGS(cpu, vector, error, rip, cr2, tsc),
 	TP_STRUCT__entry(
 		__field(unsigned int, cpu)
 		__field(u8, vector)
 		__field(u32, error)
 		__field(unsigned long, rip)
 		__field(unsigned long, cr2)
-		__field(bool, deferred)
+		__field(u64, tsc)
 	),
 	TP_fast_assign(
 		__entry->cpu = cpu;
@@ -109,15 +109,15 @@ TRACE_EVENT(vmxscope_exception,
 		__entry->error = error;
 		__entry->rip = rip;
 		__entry->cr2 = cr2;
-		__entry->deferred = deferred;
+		__entry->tsc = tsc;
 	),
-	TP_printk("cpu=%u vector=%s error=0x%x rip=0x%lx cr2=0x%lx%s",
+	TP_printk("cpu=%u vector=%s error=0x%x rip=0x%lx cr2=0x%lx tsc=%llu",
 		  __entry->cpu,
 		  __print_symbolic(__entry->vector,
 				   VMXSCOPE_EXCEPTIONS(VMXSCOPE_TRACE_SYM)
 				   { 0xff, "?" }),
 		  __entry->error, __entry->rip, __entry->cr2,
-		  __entry->deferred ? " deferred" : "")
+		  __entry->tsc)
 );
 
 #endif /* _VMXSCOPE_TRACE_EVENTS_H */

@@ -68,8 +68,10 @@ static int check_controls(bool true_ctls)
 {
 	struct vmxscope_config *c = &vmxscope_cfg;
 	const struct ctl_want wants[] = {
+		/* NMIs are the guest's, injected back (nmi.c, SDM 25.6.1). */
 		{ "pin-based", MSR_IA32_VMX_PINBASED_CTLS,
-		  MSR_IA32_VMX_TRUE_PINBASED_CTLS, 0, 0, &c->pin,
+		  MSR_IA32_VMX_TRUE_PINBASED_CTLS,
+		  PIN_BASED_NMI_EXITING | PIN_BASED_VIRTUAL_NMIS, 0, &c->pin,
 		  VMXSCOPE_CTL_PIN },
 		{ "primary processor-based", MSR_IA32_VMX_PROCBASED_CTLS,
 		  MSR_IA32_VMX_TRUE_PROCBASED_CTLS,

@@ -7,12 +7,14 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/percpu.h>
+#include <linux/stringify.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
+#include <asm/trapnr.h>
 
 #include "entry.h"
 #include "vmcs.h"
@@ -206,6 +208,7 @@ enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
 	regs->gs_base = vmcs_readl(GUEST_GS_BASE);
 
 	flush_guest_tlb(vc);
+	vmxscope_nmi_root_end();
 	vmcs_clear(vc->vmcs_pa);
 	vmx_off();
 
@@ -237,5 +240,13 @@ enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
 	wrmsr_raw(MSR_IA32_SYSENTER_EIP, sysenter_eip);
 	wrmsr_raw(MSR_IA32_DEBUGCTLMSR, debugctl);
 	native_set_debugreg(7, dr7);
+
+	/* Out of root mode: settle what root owed the guest (nmi.c). */
+	vmxscope_nmi_after_leave(vc);
+	/* SDM 27.9: Linux handles the machine check, as KVM hands it on. */
+	if (vc->mce) {
+		vc->mce = false;
+		asm volatile("int $" __stringify(X86_TRAP_MC));
+	}
 	return VMXSCOPE_LEAVE;
 }

@@ -93,3 +93,33 @@ SYM_CODE_START(vmxscope_vmexit)
 	POP_GUEST_REGS
 	iretq
 SYM_CODE_END(vmxscope_vmexit)
+
+/*
+ * Root mode's NMI gate (nmi.c): an NMI that hits vmxscope while it handles
+ * an exit, on root's stack.  Only recorded, for injection into the guest;
+ * the C callee preserves the rest, and the IRET unblocks NMIs.
+ */
+SYM_CODE_START(vmxscope_root_nmi)
+	UNWIND_HINT_IRET_REGS
+	ENDBR
+	push	%rax
+	push	%rcx
+	push	%rdx
+	push	%rsi
+	push	%rdi
+	push	%r8
+	push	%r9
+	push	%r10
+	push	%r11
+	call	vmxscope_root_nmi_record
+	pop	%r11
+	pop	%r10
+	pop	%r9
+	pop	%r8
+	pop	%rdi
+	pop	%rsi
+	pop	%rdx
+	pop	%rcx
+	pop	%rax
+	iretq
+SYM_CODE_END(vmxscope_root_nmi)

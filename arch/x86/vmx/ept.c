@@ -177,19 +177,18 @@ int vmxscope_ept_init(void)
 	return 0;
 }
 
-/* The map covers every address the guest can form: a violation is a bug. */
+/*
+ * The map covers every address the guest can form: a violation is a bug.
+ * The give-back message names the guest-physical address (exit.c).
+ */
 enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs)
 {
-	vmxscope_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: EPT violation at GPA %#llx\n",
-			vc->cpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS));
 	return vmxscope_abort(vc, regs, "EPT violation");
 }
 
 enum vmxscope_exit_action vmxscope_handle_ept_misconfig(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs)
 {
-	vmxscope_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: EPT misconfiguration at GPA %#llx\n",
-			vc->cpu, vmcs_read64(GUEST_PHYSICAL_ADDRESS));
 	return vmxscope_abort(vc, regs, "EPT misconfiguration");
 }

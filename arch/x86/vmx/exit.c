@@ -8,7 +8,8 @@
  *
  * Everything here runs in VMX root mode, with interrupts off, while the
  * guest may have been anywhere (holding any lock, in the idle loop, in an
- * NMI): so no locks and no direct console output.
+ * NMI): so no locks and no Linux code (Documentation/design.rst); what
+ * must be printed is printed after the CPU left VMX.
  */
 #include <linux/bitops.h>
 #include <linux/kernel.h>
@@ -23,8 +24,6 @@
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
-
-#include <vmxscope/trace.h>
 
 #include "vmcs.h"
 #include "vmx.h"
@@ -84,8 +83,11 @@ const char *vmxscope_insn_error_name(u32 error)
 	return "unknown";
 }
 
-/* Console output is deferred to the guest: the guest may hold its locks. */
-void vmxscope_root_log(const char *fmt, ...)
+/*
+ * printk_deferred() for a module: the CPU may be anywhere, interrupts off,
+ * even in an NMI.  Only ever called out of root mode.
+ */
+void vmxscope_log_deferred(const char *fmt, ...)
 {
 	va_list args;
 
@@ -94,26 +96,90 @@ void vmxscope_root_log(const char *fmt, ...)
 	va_end(args);
 }
 
-#define root_err(fmt, ...) \
-	vmxscope_root_log(KERN_ERR KBUILD_MODNAME ": CPU %d: " fmt, \
-			smp_processor_id(), ##__VA_ARGS__)
+/* SDM 28.2.1: the guest-physical address field is valid for these. */
+static bool is_ept_exit(u32 reason)
+{
+	u16 basic = reason & 0xffff;
+
+	return !(reason & VMX_EXIT_REASONS_FAILED_VMENTRY) &&
+	       (basic == VMXSCOPE_EXIT_EPT_VIOLATION ||
+		basic == VMXSCOPE_EXIT_EPT_MISCONFIG);
+}
+
+/*
+ * Why a CPU was given back, printed once it is out of root mode (root
+ * runs no Linux code): right after the leave, or by the guest's kernel
+ * when the leave had to wait for it (vmx.c's leave_work).
+ */
+void vmxscope_gave_back_log(struct vmxscope_cpu *vc)
+{
+	const char *why = vc->gave_back_why;
+	u32 reason = vc->gave_back_reason;
+	char gpa[32] = "";
+
+	if (!why)
+		return;
+	vc->gave_back_why = NULL;
+	if (is_ept_exit(reason))
+		snprintf(gpa, sizeof(gpa), ", GPA %#llx", vc->gave_back_gpa);
+	vmxscope_log_deferred("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx%s; left VMX on this CPU\n",
+			vc->gave_back_level, vc->cpu, why, reason & 0xffff,
+			vmxscope_exit_reason_name(reason),
+			reason & VMX_EXIT_REASONS_FAILED_VMENTRY ? ", VM-entry failure" : "",
+			vc->gave_back_qual, vc->gave_back_rip, gpa);
+}
+
+static void gave_back_note(struct vmxscope_cpu *vc, const char *level,
+			   const char *why)
+{
+	vc->gave_back_why = why;
+	vc->gave_back_level = level;
+	vc->gave_back_reason = vmcs_read32(VM_EXIT_REASON);
+	vc->gave_back_qual = vmcs_readl(EXIT_QUALIFICATION);
+	vc->gave_back_rip = vmcs_readl(GUEST_RIP);
+	if (is_ept_exit(vc->gave_back_reason))
+		vc->gave_back_gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+}
 
 /*
  * Past the exiting instruction, as the CPU would have gone on: STI/MOV-SS
- * blocking ends, and a single-step trap is still owed (SDM 26.3.1.5).
+ * blocking ends (SDM 26.3.1.5), RF is cleared as after any completed
+ * instruction (SDM Vol. 3A 18.3.1.1), and a single-step trap is owed if
+ * TF is set, unless DEBUGCTL.BTF asks for one on branches only (SDM Vol.
+ * 3A 18.4.3): none of the instructions vmxscope skips is a branch.
  */
 void vmxscope_skip_instruction(void)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	unsigned long rflags = vmcs_readl(GUEST_RFLAGS);
 
 	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
 		    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
-	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF)
+	if (rflags & X86_EFLAGS_RF)
+		vmcs_writel(GUEST_RFLAGS, rflags & ~X86_EFLAGS_RF);
+	if ((rflags & X86_EFLAGS_TF) &&
+	    !(vmcs_read64(GUEST_IA32_DEBUGCTL) & DEBUGCTLMSR_BTF))
 		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
 			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | DR_STEP);
+}
+
+/* Trap- and abort-class exceptions (SDM Vol. 3A 6.5, Table 6-1). */
+#define NOT_FAULTS	(BIT(X86_TRAP_DB) | BIT(X86_TRAP_BP) | BIT(X86_TRAP_OF) | \
+			 BIT(X86_TRAP_DF) | BIT(X86_TRAP_MC))
+
+/*
+ * Delivering a fault sets RF in the RFLAGS it pushes (SDM Vol. 3A
+ * 18.3.1.1), so that the instruction restarts without an instruction
+ * breakpoint; an injected event pushes the guest-state RFLAGS as they are
+ * (SDM 27.6.1.2), so set RF there.  #DB counts as a trap here, as in KVM.
+ */
+void vmxscope_fault_sets_rf(unsigned int vector)
+{
+	if (vector < 32 && !(NOT_FAULTS & BIT(vector)))
+		vmcs_writel(GUEST_RFLAGS, vmcs_readl(GUEST_RFLAGS) | X86_EFLAGS_RF);
 }
 
 /* Event injection on the next VM entry (SDM 24.8.3, 27.6). */
@@ -121,6 +187,7 @@ void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error)
 {
 	u32 info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION | vector;
 
+	vmxscope_fault_sets_rf(vector);
 	if (has_error) {
 		info |= INTR_INFO_DELIVER_CODE_MASK;
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
@@ -155,27 +222,19 @@ static enum vmxscope_exit_action give_back(struct vmxscope_cpu *vc,
 					 struct vmxscope_regs *regs,
 					 const char *level, const char *why)
 {
-	u32 reason = vmcs_read32(VM_EXIT_REASON);
-
 	if (!vc->launching && !guest_cr3_maps_kernel()) {
 		if (!vc->leave_queued) {
 			vc->leave_queued = true;
-			vmxscope_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s) in user context, guest RIP %#lx; leaving VMX from the guest's kernel\n",
-					level, vc->cpu, why, reason & 0xffff,
-					vmxscope_exit_reason_name(reason),
-					vmcs_readl(GUEST_RIP));
-			irq_work_queue(&vc->leave_work);
+			gave_back_note(vc, level, why);
+			vmxscope_kick(vc, VMXSCOPE_KICK_LEAVE);
 		}
 		if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))
 			vmxscope_inject_exception(X86_TRAP_UD, false, 0);
 		return VMXSCOPE_RESUME;
 	}
-	vmxscope_root_log("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx; leaving VMX on this CPU\n",
-			level, vc->cpu, why, reason & 0xffff,
-			vmxscope_exit_reason_name(reason),
-			reason & VMX_EXIT_REASONS_FAILED_VMENTRY ? ", VM-entry failure" : "",
-			vmcs_readl(EXIT_QUALIFICATION), vmcs_readl(GUEST_RIP));
+	gave_back_note(vc, level, why);
 	vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
+	vmxscope_gave_back_log(vc);	/* out of root mode now */
 	if (vc->launching)
 		regs->rax = -EIO;
 	else
@@ -206,10 +265,30 @@ static enum vmxscope_exit_action handle_ud(struct vmxscope_cpu *vc,
 	return VMXSCOPE_RESUME;
 }
 
+/*
+ * CPUID faulting (Linux's ARCH_SET_CPUID, used by rr): CPUID exits in
+ * non-root mode before the CPU checks it, so the #GP(0) it would raise
+ * at CPL > 0 is vmxscope's to give.
+ */
+static bool cpuid_faults(void)
+{
+	u64 v;
+
+	if (!vmxscope_cfg.cpuid_fault || !((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3))
+		return false;
+	v = __rdmsr(MSR_MISC_FEATURES_ENABLES);
+	return v & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT;
+}
+
 static enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
 					    struct vmxscope_regs *regs)
 {
 	unsigned int eax = regs->rax, ebx, ecx = regs->rcx, edx;
+
+	if (cpuid_faults()) {
+		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
+		return VMXSCOPE_RESUME;
+	}
 
 	native_cpuid(&eax, &ebx, &ecx, &edx);
 	/* VT-x is taken while vmxscope is loaded (src/coexist.c). */
@@ -346,6 +425,7 @@ static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] = {
 	[VMXSCOPE_EXIT_TRIPLE_FAULT]	= handle_triple_fault,
 	[VMXSCOPE_EXIT_INIT_SIGNAL]	= handle_init,
 	[VMXSCOPE_EXIT_SIPI_SIGNAL]	= handle_sipi,
+	[VMXSCOPE_EXIT_NMI_WINDOW]	= vmxscope_handle_nmi_window,
 	[VMXSCOPE_EXIT_CPUID]		= handle_cpuid,
 	[VMXSCOPE_EXIT_GETSEC]		= handle_ud,
 	[VMXSCOPE_EXIT_INVD]		= handle_invd,
@@ -378,14 +458,19 @@ static enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
 
 	if (basic < VMXSCOPE_NR_EXIT_REASONS)
 		WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
-	else
-		WRITE_ONCE(vc->exits_other, vc->exits_other + 1);
-	vmxscope_trace_exit(vc->cpu, reason, vmcs_readl(GUEST_RIP),
-			  vmcs_readl(EXIT_QUALIFICATION));
+	vmxscope_ring_exit(vc, reason, vmcs_readl(GUEST_RIP),
+			   vmcs_readl(EXIT_QUALIFICATION));
 
 	/* SDM 27.8: the guest state was not loaded; its fields say why. */
-	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
+	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		/*
+		 * SDM 27.9: a machine check during VM entry is Linux's to
+		 * handle; it gets it once the CPU is given back (cpu.c).
+		 */
+		if (basic == VMXSCOPE_EXIT_MCE_DURING_VMENTRY)
+			vc->mce = true;
 		return vmxscope_abort(vc, regs, "VM entry failed");
+	}
 	if (basic < VMXSCOPE_NR_EXIT_REASONS && handlers[basic])
 		return handlers[basic](vc, regs);
 	return vmxscope_abort(vc, regs, "unhandled VM exit");
@@ -413,10 +498,16 @@ int vmxscope_handle_exit(struct vmxscope_regs *regs)
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 	u32 reason = vmcs_read32(VM_EXIT_REASON);
 	u16 basic = reason & 0xffff;
-	enum vmxscope_exit_action action = dispatch(vc, regs, reason);
+	enum vmxscope_exit_action action;
 	u32 *slot;
 
-	if (action != VMXSCOPE_RESUME || basic >= VMXSCOPE_NR_EXIT_REASONS)
+	vc->exit_tsc = start;
+	vmxscope_nmi_root_begin();
+	action = dispatch(vc, regs, reason);
+	if (action != VMXSCOPE_RESUME)
+		return action;
+	vmxscope_nmi_entry(vc);
+	if (basic >= VMXSCOPE_NR_EXIT_REASONS)
 		return action;
 	/* Only this CPU writes its histogram; readers may see it torn. */
 	slot = &vc->latency[basic][latency_bucket(rdtsc() - start)];
@@ -430,8 +521,8 @@ void vmxscope_resume_failed(struct vmxscope_regs *regs)
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
-	root_err("VMRESUME failed: VM-instruction error %u (%s); leaving VMX on this CPU\n",
-		 err, vmxscope_insn_error_name(err));
 	vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
 	vc->state = VMXSCOPE_CPU_ABORTED;
+	vmxscope_log_deferred(KERN_ERR KBUILD_MODNAME ": CPU %d: VMRESUME failed: VM-instruction error %u (%s); left VMX on this CPU\n",
+			vc->cpu, err, vmxscope_insn_error_name(err));
 }

@@ -7,7 +7,7 @@
  * return address, and the architectural side effects that the VM exit
  * pre-empted (SDM 28.1) made by hand.
  *
- * Root mode: interrupts off, no locks, no printk but vmxscope_root_log().
+ * Root mode: interrupts off, no locks, no Linux code (Documentation/design.rst).
  */
 #include <linux/kernel.h>
 #include <linux/percpu.h>
@@ -92,22 +92,24 @@ static bool makes_double_fault(enum exc_class first, enum exc_class second)
 
 /*
  * Event injection (SDM 24.8.3, 27.6.1): the event as it was recognized.
- * Software exceptions (#BP from INT3, #OF from INTO) and privileged
- * software exceptions (INT1) push the address after the instruction, so
- * VM entry needs its length (SDM 27.6.1.1); the VM exit provided it
- * (SDM 28.2.5).  Bit 12 and the reserved bits are not part of the
+ * Software interrupts (INT n), software exceptions (#BP from INT3, #OF
+ * from INTO) and privileged software exceptions (INT1) push the address
+ * after the instruction, so VM entry needs its length (SDM 27.6.1.1);
+ * the VM exit provided it (SDM 28.2.5).  Bit 12 and the reserved bits are not part of the
  * VM-entry format and are dropped.
  */
-static void inject(u32 info, u32 error)
+void vmxscope_reinject(u32 info, u32 error)
 {
 	u32 type = INTR_INFO_TYPE(info);
 	u32 entry = INTR_INFO_VALID_MASK | type | INTR_INFO_VECTOR(info);
 
+	if (type == INTR_TYPE_HARD_EXCEPTION)
+		vmxscope_fault_sets_rf(INTR_INFO_VECTOR(info));
 	if (info & INTR_INFO_DELIVER_CODE_MASK) {
 		entry |= INTR_INFO_DELIVER_CODE_MASK;
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
 	}
-	if (type == INTR_TYPE_SOFT_EXCEPTION ||
+	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
 	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
 		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
 			     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
@@ -224,9 +226,9 @@ enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *vc,
 
 	if (!(info & INTR_INFO_VALID_MASK))
 		return vmxscope_abort(vc, regs, "exception exit without interruption information");
-	/* Only with NMI exiting (SDM 25.1.1), which vmxscope leaves off. */
+	/* NMI exiting (SDM 25.6.1): the guest's NMI, injected back (nmi.c). */
 	if (type == INTR_TYPE_NMI_INTR)
-		return vmxscope_abort(vc, regs, "NMI exit, but NMI exiting is off");
+		return vmxscope_handle_nmi(vc, regs);
 	if (type != INTR_TYPE_HARD_EXCEPTION &&
 	    type != INTR_TYPE_SOFT_EXCEPTION &&
 	    type != INTR_TYPE_PRIV_SW_EXCEPTION)
@@ -256,7 +258,7 @@ enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *vc,
 	if (vector == X86_TRAP_DB)
 		debug_exception_effects(qual);
 	fix_pending_single_step();
-	inject(info, error);
+	vmxscope_reinject(info, error);
 
 	/*
 	 * VMX does not switch CR2 (SDM 28.1): the real CR2 is the guest's.

@@ -17,7 +17,6 @@
 
 #include "vmcs.h"
 #include "vmx.h"
-#include <vmxscope/trace.h>
 
 /* MSR bitmap layout (SDM 25.6.9): read low/high, then write low/high. */
 #define MSR_BITMAP_READ		0x000
@@ -191,7 +190,7 @@ void vmxscope_note_msr(struct vmxscope_cpu *vc, u32 msr, bool write, u64 value,
 		     bool fault)
 {
 	count(vc, VMXSCOPE_KIND_MSR, msr, write);
-	vmxscope_trace_msr(vc->cpu, msr, write, value, fault);
+	vmxscope_ring_msr(vc, msr, write, value, fault);
 }
 
 void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
@@ -200,14 +199,14 @@ void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 	if (!io_wanted(vc, port, in))
 		return;
 	count(vc, VMXSCOPE_KIND_IO, port, !in);
-	vmxscope_trace_io(vc->cpu, port, size, in, value);
+	vmxscope_ring_io(vc, port, size, in, value);
 }
 
 void vmxscope_note_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
 			   unsigned long rip, unsigned long cr2)
 {
 	count(vc, VMXSCOPE_KIND_EXC, vector, false);
-	vmxscope_trace_exception(vc->cpu, vector, error, rip, cr2);
+	vmxscope_ring_exception(vc, vector, error, rip, cr2);
 }
 
 /* Snapshot of one CPU's trap counts for the ioctl; returns how many. */

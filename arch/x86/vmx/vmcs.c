@@ -180,12 +180,13 @@ static void setup_guest_state(void)
 
 /*
  * Host-state area (SDM 24.5): where a VM exit lands.  Linux's own GDT,
- * IDT, TSS and per-CPU GS base, so that per-CPU data and the NMI handler
- * work in root mode; a CR3 of vmxscope's that maps the kernel half only.
+ * TSS and per-CPU GS base, so that per-CPU data works in root mode;
+ * vmxscope's IDT (nmi.c) and a CR3 of vmxscope's that maps the kernel
+ * half only.
  */
 static void setup_host_state(struct vmxscope_cpu *vc)
 {
-	struct desc_ptr gdt, idt;
+	struct desc_ptr gdt;
 	u64 msr;
 
 	vmcs_writel(HOST_CR0, native_read_cr0());
@@ -202,9 +203,9 @@ static void setup_host_state(struct vmxscope_cpu *vc)
 	vmcs_write16(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 
 	native_store_gdt(&gdt);
-	store_idt(&idt);
 	vmcs_writel(HOST_GDTR_BASE, gdt.address);
-	vmcs_writel(HOST_IDTR_BASE, idt.address);
+	/* Root's own IDT: NMIs in root are recorded, not handled (nmi.c). */
+	vmcs_writel(HOST_IDTR_BASE, vmxscope_cfg.host_idt);
 	vmcs_writel(HOST_TR_BASE, gdt_base(&gdt, GDT_ENTRY_TSS * 8, true));
 	rdmsrl(MSR_FS_BASE, msr);
 	vmcs_writel(HOST_FS_BASE, msr);

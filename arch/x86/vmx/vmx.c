@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <linux/syscore_ops.h>
 #include <asm/reboot.h>
+#include <asm/cpufeature.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
@@ -32,7 +33,7 @@ MODULE_PARM_DESC(fail_cpu, "test only: CPU whose virtualization fails (-1: none)
 static struct vmxscope_cpu **vcpus;
 static void *host_pgd;
 static int hp_state = -1;
-static bool emergency_cb;
+static bool emergency_cb, nmi_registered;
 
 static void free_vcpu(struct vmxscope_cpu *vc)
 {
@@ -50,7 +51,11 @@ static void free_vcpu(struct vmxscope_cpu *vc)
 /* Queued from root mode when the guest must ask to leave itself. */
 static void leave_work_fn(struct irq_work *work)
 {
-	vmxscope_cpu_leave(container_of(work, struct vmxscope_cpu, leave_work));
+	struct vmxscope_cpu *vc = container_of(work, struct vmxscope_cpu,
+					       leave_work);
+
+	vmxscope_cpu_leave(vc);
+	vmxscope_gave_back_log(vc);
 }
 
 /* Everything root mode touches comes from the direct map, never vmalloc. */
@@ -204,6 +209,7 @@ static int host_pgd_init(void)
 
 static void free_shared(void)
 {
+	vmxscope_host_idt_free();
 	vmxscope_ept_free();
 	vmxscope_want_free();
 	free_pages((unsigned long)host_pgd, 1);
@@ -213,7 +219,7 @@ static void free_shared(void)
 /* Bitmaps start empty: no MSR or port in range exits (SDM 25.1.3). */
 static int alloc_shared(void)
 {
-	if (vmxscope_want_init() || host_pgd_init())
+	if (vmxscope_want_init() || host_pgd_init() || vmxscope_host_idt_init())
 		return -ENOMEM;
 	return vmxscope_ept_init();
 }
@@ -234,7 +240,12 @@ int vmxscope_vmx_init(void)
 	if (ret)
 		goto free;
 	vmxscope_cfg.leave_key = get_random_u64();
+	vmxscope_cfg.cpuid_fault = boot_cpu_has(X86_FEATURE_CPUID_FAULT);
 
+	ret = vmxscope_nmi_register();
+	if (ret)
+		goto free;
+	nmi_registered = true;
 	/* Before any CPU is virtualized: a crash meanwhile finds it. */
 	cpu_emergency_register_virt_callback(vmxscope_emergency_leave);
 	emergency_cb = true;
@@ -265,6 +276,10 @@ void vmxscope_vmx_exit(void)
 	if (emergency_cb)
 		cpu_emergency_unregister_virt_callback(vmxscope_emergency_leave);
 	emergency_cb = false;
+	/* Every CPU is out: no doorbell can come any more. */
+	if (nmi_registered)
+		vmxscope_nmi_unregister();
+	nmi_registered = false;
 	for (cpu = 0; vcpus && cpu < nr_cpu_ids; cpu++)
 		free_vcpu(vcpus[cpu]);
 	kfree(vcpus);

@@ -56,8 +56,10 @@ struct vmxscope_config {
 	u64 ept_vpid_cap;
 	u64 eptp;
 	unsigned long host_cr3;
+	unsigned long host_idt;			/* root's IDT (nmi.c) */
 	u64 leave_key;
 	bool invept_single, invvpid_single;
+	bool cpuid_fault;			/* Linux may enable CPUID faulting */
 };
 
 extern struct vmxscope_config vmxscope_cfg;
@@ -79,8 +81,17 @@ struct vmxscope_cpu {
 	bool launching;			/* inside vmxscope_launch() */
 	bool leave_queued;		/* leave_work will give the CPU back */
 	struct irq_work leave_work;
+	/* Root mode's debts to the guest (nmi.c): its NMI, a doorbell. */
+	bool nmi_pending;
+	unsigned int kick_wanted;	/* VMXSCOPE_KICK_* */
+	bool mce;			/* #MC during VM entry: hand to Linux */
+	u64 exit_tsc;			/* TSC when the current exit began */
+	/* Why give_back() left VMX; printed once out of root mode. */
+	const char *gave_back_why, *gave_back_level;
+	u32 gave_back_reason;
+	unsigned long gave_back_qual, gave_back_rip;
+	u64 gave_back_gpa;
 	u64 exits[VMXSCOPE_NR_EXIT_REASONS];
-	u64 exits_other;		/* basic reasons beyond the table */
 	/* [reason][bucket]: exit-handling TSC ticks, log2 (uapi vmxscope.h) */
 	u32 (*latency)[VMXSCOPE_LATENCY_BUCKETS];
 	/* Set by the CPU itself around VMXSCOPE_VMCALL_DUMP, else NULL. */
@@ -136,10 +147,43 @@ void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error);
 const char *vmxscope_insn_error_name(u32 error);
 enum vmxscope_exit_action vmxscope_abort(struct vmxscope_cpu *vc,
 				     struct vmxscope_regs *regs, const char *why);
+void vmxscope_gave_back_log(struct vmxscope_cpu *vc);
+__printf(1, 2) void vmxscope_log_deferred(const char *fmt, ...);
 enum vmxscope_exit_action vmxscope_release_cpu(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   const char *why);
-__printf(1, 2) void vmxscope_root_log(const char *fmt, ...);
+void vmxscope_reinject(u32 info, u32 error);
+void vmxscope_fault_sets_rf(unsigned int vector);
+
+/* nmi.c: NMIs in and out of root mode, and the doorbell to the guest. */
+#define VMXSCOPE_KICK_RING	BIT(0)	/* drain this CPU's event ring */
+#define VMXSCOPE_KICK_LEAVE	BIT(1)	/* queue leave_work */
+void vmxscope_root_nmi(void);			/* entry.S */
+void vmxscope_root_nmi_record(void);
+int vmxscope_host_idt_init(void);
+void vmxscope_host_idt_free(void);
+void vmxscope_nmi_root_begin(void);
+void vmxscope_nmi_root_end(void);
+void vmxscope_nmi_entry(struct vmxscope_cpu *vc);
+void vmxscope_nmi_after_leave(struct vmxscope_cpu *vc);
+void vmxscope_kick(struct vmxscope_cpu *vc, unsigned int why);
+void vmxscope_kick_run(struct vmxscope_cpu *vc, unsigned int why);
+int vmxscope_nmi_register(void);
+void vmxscope_nmi_unregister(void);
+enum vmxscope_exit_action vmxscope_handle_nmi(struct vmxscope_cpu *vc,
+					    struct vmxscope_regs *regs);
+enum vmxscope_exit_action vmxscope_handle_nmi_window(struct vmxscope_cpu *vc,
+						   struct vmxscope_regs *regs);
+
+/* ring.c: trace events, recorded in root mode for the guest to fire. */
+void vmxscope_ring_exit(struct vmxscope_cpu *vc, u32 reason,
+			unsigned long rip, unsigned long qual);
+void vmxscope_ring_msr(struct vmxscope_cpu *vc, u32 msr, bool write,
+		       u64 value, bool fault);
+void vmxscope_ring_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
+		      u32 value);
+void vmxscope_ring_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
+			     unsigned long rip, unsigned long cr2);
 
 /*
  * trap.c: account and trace one trapped event, in root mode.  Counted per
