@@ -15,6 +15,7 @@
 #include <linux/printk.h>
 #include <asm/processor.h>
 
+#include "ept_range.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -135,20 +136,16 @@ static int iomem_end(struct resource *res, void *arg)
 	return 0;
 }
 
-/*
- * With 1 GiB pages, the whole physical address space (at most 4 MiB of
- * tables).  Without, 2 MiB leaves cost 512 times more: then only up to the
- * end of what iomem shows (RAM, PCI windows), and at least 4 GiB.
- */
 static u64 ept_top(void)
 {
-	u64 top = 1ULL << boot_cpu_data.x86_phys_bits, end = SZ_4G;
+	u64 end = 0;
 
-	if (ept_1g)
-		return top;
 	walk_iomem_res_desc(IORES_DESC_NONE, IORESOURCE_MEM, 0, -1, &end,
 			    iomem_end);
-	return min_t(u64, top, round_up(end, SZ_1G));
+	if (boot_cpu_data.x86_phys_bits > VMXSCOPE_EPT_4LEVEL_BITS)
+		pr_info("MAXPHYADDR %u: the EPT maps the first %u bits; a CPU that touches memory above is given back\n",
+			boot_cpu_data.x86_phys_bits, VMXSCOPE_EPT_4LEVEL_BITS);
+	return vmxscope_ept_top(boot_cpu_data.x86_phys_bits, ept_1g, end);
 }
 
 int vmxscope_ept_init(void)
