@@ -133,7 +133,7 @@ TEST_F(corrupt, load_refused_naming_field)
 
 	snprintf(params, sizeof(params), "test_corrupt=%s:%s%s", variant->field,
 		 variant->value, variant->skip_check ? " test_skip_check=1" : "");
-	ret = vmxscope_load(params);
+	ret = vmxscope_load_test_build(params);
 	TH_LOG("%s: load %d", params, ret);
 	/* The check refuses the CPU; the hardware's own failure is -EIO. */
 	ASSERT_EQ(variant->skip_check ? -EIO : -EINVAL, ret);

@@ -48,6 +48,18 @@ static int read_sysfs(const char *path, char *out, size_t len)
 	return 0;
 }
 
+/* Writes @val to a sysfs file; 0 or -errno. */
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
 FIXTURE(unloaded) {
 };
 
@@ -126,7 +138,7 @@ static void rollback(struct __test_metadata *_metadata, int fail_cpu)
 	char param[32];
 
 	snprintf(param, sizeof(param), "fail_cpu=%d", fail_cpu);
-	ASSERT_EQ(-EIO, vmxscope_load(param));
+	ASSERT_EQ(-EIO, vmxscope_load_test_build(param));
 	ASSERT_FALSE(vmxscope_loaded());
 	ASSERT_EQ(0, vmxscope_load(NULL));
 	ASSERT_EQ(ncpus, vmxscope_cpus_virtualized());
@@ -141,6 +153,52 @@ TEST_F(unloaded, failure_on_last_cpu_rolls_back_all)
 TEST_F(unloaded, failure_on_first_cpu_leaves_none)
 {
 	rollback(_metadata, 0);
+}
+
+/* The production module has none of the test build's parameters. */
+TEST_F(unloaded, production_module_has_no_test_parameters)
+{
+	ASSERT_EQ(-EIO, vmxscope_load_test_build("fail_cpu=0"));
+	EXPECT_EQ(-ENOENT, vmxscope_load("fail_cpu=0"));
+	EXPECT_FALSE(vmxscope_loaded());
+	EXPECT_EQ(-ENOENT, vmxscope_load("test_corrupt=GUEST_RIP:0"));
+	EXPECT_FALSE(vmxscope_loaded());
+}
+
+/*
+ * Once loaded, a CPU that comes online but cannot be virtualized must not
+ * be kept offline: it runs un-virtualized, and says so (GET_INFO), while
+ * the others stay virtualized; unloading still works.
+ */
+TEST_F(unloaded, cpu_failing_after_load_comes_online_unvirtualized)
+{
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), cpu = ncpus - 1, ret;
+	unsigned long long before[64], after[64];
+	unsigned int regs[4];
+	char path[64], param[40];
+
+	if (ncpus < 2)
+		SKIP(return, "needs a second CPU to take offline");
+	ASSERT_LE(ncpus, 64);
+	snprintf(param, sizeof(param), "fail_online_cpu=%d", cpu);
+	ret = vmxscope_load_test_build(param);
+	ASSERT_EQ(0, ret) TH_LOG("load: %s", strerror(-ret));
+	ASSERT_EQ(ncpus, vmxscope_cpus_virtualized());
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	ASSERT_EQ(0, write_file(path, "0"));
+	EXPECT_EQ(0, write_file(path, "1"));
+	EXPECT_EQ(ncpus, sysconf(_SC_NPROCESSORS_ONLN));
+	EXPECT_EQ(ncpus - 1, vmxscope_cpus_virtualized());
+
+	/* It really runs without VMX: its CPUIDs exit nowhere. */
+	ASSERT_EQ(0, vmxscope_exit_counts("CPUID", before, ncpus));
+	ASSERT_EQ(0, vmxscope_pin(cpu));
+	vmxscope_cpuid(0, regs);
+	ASSERT_EQ(0, vmxscope_exit_counts("CPUID", after, ncpus));
+	EXPECT_EQ(before[cpu], after[cpu]);
+	ASSERT_EQ(0, vmxscope_pin(0));
+	EXPECT_EQ(0, vmxscope_unload());
 }
 
 /*

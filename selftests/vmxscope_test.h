@@ -48,6 +48,25 @@ static inline int vmxscope_load(const char *params)
 	return ret;
 }
 
+/*
+ * The fault-injection build (make VMXSCOPE_TEST=y: fail_cpu=, test_corrupt=
+ * and the like), /vmxscope/test/vmxscope.ko unless $VMXSCOPE_TEST_KO says
+ * otherwise; the production module has none of its parameters.
+ */
+static inline int vmxscope_load_test_build(const char *params)
+{
+	const char *p = getenv("VMXSCOPE_TEST_KO");
+	int fd = open(p ? p : "/vmxscope/test/vmxscope.ko", O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
 /* delete_module(2); returns 0 or -errno. */
 static inline int vmxscope_unload(void)
 {

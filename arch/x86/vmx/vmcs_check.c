@@ -25,17 +25,22 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-/* Test-only: one field's value replaced after the VMCS is filled. */
+#ifdef VMXSCOPE_TEST
+/* Test build only (make VMXSCOPE_TEST=y): a field replaced before launch. */
 static char *test_corrupt;
 module_param(test_corrupt, charp, 0400);
 MODULE_PARM_DESC(test_corrupt,
 		 "test only: NAME:VALUE, a VMCS field (uapi table name) to corrupt before VMLAUNCH");
 
-/* Test-only: launch without the software check, to see the hardware's. */
+/* Test build only: launch without the software check, to see the hardware's. */
 static bool test_skip_check;
 module_param(test_skip_check, bool, 0400);
 MODULE_PARM_DESC(test_skip_check,
 		 "test only: skip the software VM-entry check before VMLAUNCH");
+#else
+static const char *const test_corrupt;
+static const bool test_skip_check;
+#endif
 
 /* The snapshot taken before this CPU's last VMLAUNCH (1.4 KiB: static). */
 static DEFINE_PER_CPU(struct vmxscope_ec_snapshot, ec_snap);

@@ -25,15 +25,24 @@
 #include <vmxscope/vmxscope.h>
 #include "vmx.h"
 
-/* Test-only: make this CPU's startup fail, to prove the rollback. */
+#ifdef VMXSCOPE_TEST
+/* Test build only (make VMXSCOPE_TEST=y): make a CPU's startup fail. */
 static int fail_cpu = -1;
 module_param(fail_cpu, int, 0400);
-MODULE_PARM_DESC(fail_cpu, "test only: CPU whose virtualization fails (-1: none)");
+MODULE_PARM_DESC(fail_cpu, "test only: CPU whose virtualization fails at load (-1: none)");
+static int fail_online_cpu = -1;
+module_param(fail_online_cpu, int, 0400);
+MODULE_PARM_DESC(fail_online_cpu,
+		 "test only: CPU whose virtualization fails when it comes online after load (-1: none)");
+#else
+static const int fail_cpu = -1, fail_online_cpu = -1;
+#endif
 
 static struct vmxscope_cpu **vcpus;
 static void *host_pgd;
 static int hp_state = -1;
 static bool emergency_cb, nmi_registered;
+static bool loading;	/* inside cpuhp_setup_state() at load */
 
 static void free_vcpu(struct vmxscope_cpu *vc)
 {
@@ -99,16 +108,28 @@ static int vmxscope_cpu_online(unsigned int cpu)
 			return -ENOMEM;
 		vcpus[cpu] = vc;	/* kept until unload: stats survive */
 	}
-	if ((int)cpu == fail_cpu) {
-		pr_err("CPU %u: failing on purpose (fail_cpu)\n", cpu);
-		return -EIO;
+	if ((int)cpu == (loading ? fail_cpu : fail_online_cpu)) {
+		pr_err("CPU %u: failing on purpose (test build)\n", cpu);
+		ret = -EIO;
+	} else {
+		local_irq_disable();
+		ret = vmxscope_cpu_enter(vc);
+		local_irq_enable();
 	}
-	local_irq_disable();
-	ret = vmxscope_cpu_enter(vc);
-	local_irq_enable();
-	if (ret)
+	if (!ret)
+		return 0;
+	/*
+	 * At load, all or nothing: the hotplug core rolls back every CPU.
+	 * Later (a CPU brought online) the CPU must not be kept offline
+	 * for vmxscope's sake: it runs, not virtualized.
+	 */
+	if (loading) {
 		pr_err("CPU %u: cannot virtualize (%d)\n", cpu, ret);
-	return ret;
+		return ret;
+	}
+	pr_err("CPU %u: cannot virtualize (%d); it stays online, not virtualized\n",
+	       cpu, ret);
+	return 0;
 }
 
 static int vmxscope_cpu_offline(unsigned int cpu)
@@ -249,8 +270,10 @@ int vmxscope_vmx_init(void)
 	/* Before any CPU is virtualized: a crash meanwhile finds it. */
 	cpu_emergency_register_virt_callback(vmxscope_emergency_leave);
 	emergency_cb = true;
+	loading = true;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmxscope:online",
 				vmxscope_cpu_online, vmxscope_cpu_offline);
+	loading = false;
 	if (ret < 0)
 		goto free;
 	hp_state = ret;

@@ -48,6 +48,12 @@ done
 make -s -C "$KDIR" M="$BUILD/mod" modules >"$BUILD/module-build.log" 2>&1 ||
 	{ cat "$BUILD/module-build.log" >&2; die "module build failed"; }
 grep -E 'warning:' "$BUILD/module-build.log" >&2 || true
+# The selftests' fault-injection build (VMXSCOPE_TEST=y), in a copy too.
+rm -rf "$BUILD/mod-test"
+cp -r "$BUILD/mod" "$BUILD/mod-test"
+make -s -C "$KDIR" M="$BUILD/mod-test" VMXSCOPE_TEST=y clean modules \
+	>"$BUILD/module-test-build.log" 2>&1 ||
+	{ cat "$BUILD/module-test-build.log" >&2; die "test module build failed"; }
 
 msg "building the CLI and selftests"
 make -s -C "$TOP/tools/vmxscope" STATIC=1 OUTPUT="$BUILD" >/dev/null
@@ -59,11 +65,12 @@ make -s -C "$TOP/tools/testing/bench" OUTPUT="$BUILD/bench" >/dev/null
 # for modprobe.
 root=$BUILD/initramfs
 rm -rf "$root"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxscope,selftests,bench}
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxscope/test,selftests,bench}
 cp /bin/busybox "$root/bin/busybox"
 cp "$VM_DIR/init.sh" "$root/init"
 cp "$VM_DIR/demo.sh" "$root/demo.sh"
 cp "$BUILD/mod/vmxscope.ko" "$root/vmxscope/"
+cp "$BUILD/mod-test/vmxscope.ko" "$root/vmxscope/test/"
 cp "$BUILD/vmxscope" "$root/bin/vmxscope"
 cp -r "$BUILD/selftests/." "$root/selftests/"
 cp "$BUILD/bench/bench" "$root/bench/"
@@ -111,7 +118,7 @@ find "$mini/selftests" -type f ! -name run_tests.sh ! -name blue_pill \
 mkdir -p "$payload/boot"
 (cd "$mini" && find . | cpio -o -H newc -R 0:0 --quiet) | lz4 -l -9 -q >"$payload/boot/initrd-kexec.img"
 cp "$BUILD/vmlinuz" "$payload/boot/vmlinuz"
-cp "$VM_DIR/kexec.sh" "$payload/kexec.sh"
+cp "$VM_DIR/kexec.sh" "$VM_DIR/kdump.sh" "$payload/"
 (cd "$payload" && find . | cpio -o -H newc -R 0:0 --quiet) >"$BUILD/kexec-payload.img"
 rm -rf "$mini" "$payload"
 echo "$KVER" >"$BUILD/kver"
