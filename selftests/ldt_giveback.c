@@ -3,12 +3,13 @@
  * Giving a CPU back restores the segment registers a VM exit clobbers: a
  * VM exit nulls LDTR and loads the host's DS/ES/FS/GS (SDM 28.5.2), and
  * Linux reloads neither a running task's data selectors nor its LDT.  One
- * task per CPU holds LDT selectors in DS and ES, in 64-bit mode and in
+ * thread per CPU holds LDT selectors in DS and ES, in 64-bit mode and in
  * compatibility mode, and keeps checking and reloading them while vmxscope
  * is unloaded under it: a lost LDT makes the reload fault (SIGSEGV), a
  * lost selector shows as a changed DS or ES.
  */
 #include <asm/ldt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -24,13 +25,8 @@
 #define USER_CS		0x33			/* Linux's __USER_CS */
 #define SPIN_ROUNDS	2000000UL		/* between looks at the clock */
 
-/* Shared with the children. */
-struct shared {
-	int stop;
-	int spinning;
-};
-
-static struct shared *sh;
+/* Shared by the spinner threads and the thread that unloads. */
+static int stop, spinning;
 
 /* Flat 4 GiB writable data segment, DPL 3, in LDT entry 0. */
 static int install_ldt(void)
@@ -118,69 +114,100 @@ static unsigned int spin32(unsigned long rounds, void *stack_top)
 	return bad;
 }
 
-/* One child per CPU: exit 0 if DS/ES stayed and reloaded until stop. */
-static int child(int cpu, bool compat)
+struct spinner {
+	pthread_t thread;
+	int cpu;
+	bool compat;
+	int result;	/* 0: kept, 1: a selector lost, 2: setup failed */
+};
+
+/* One thread per CPU: DS/ES stay and reload from the LDT until stop. */
+static void *spin(void *arg)
 {
+	struct spinner *sp = arg;
 	void *stack = NULL;
 
-	if (vmxscope_pin(cpu) || install_ldt())
-		return 2;
-	if (compat) {
+	sp->result = 2;
+	if (vmxscope_pin(sp->cpu))
+		return NULL;
+	if (sp->compat) {
 		stack = mmap(NULL, 65536, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 		if (stack == MAP_FAILED)
-			return 2;
+			return NULL;
 		stack = (char *)stack + 65536 - 64;
 	}
 	asm volatile("mov %0, %%ds\n\tmov %0, %%es" : : "r" (LDT_SEL));
-	__atomic_fetch_add(&sh->spinning, 1, __ATOMIC_SEQ_CST);
-	while (!__atomic_load_n(&sh->stop, __ATOMIC_RELAXED)) {
-		if (compat ? spin32(SPIN_ROUNDS / 8, stack) : spin64(SPIN_ROUNDS))
-			return 1;
+	__atomic_fetch_add(&spinning, 1, __ATOMIC_SEQ_CST);
+	sp->result = 1;
+	while (!__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+		if (sp->compat ? spin32(SPIN_ROUNDS / 8, stack) : spin64(SPIN_ROUNDS))
+			return NULL;
 	}
 	/* A last look after the module is gone. */
-	if (compat ? spin32(SPIN_ROUNDS / 8, stack) : spin64(SPIN_ROUNDS))
-		return 1;
-	return 0;
+	if (sp->compat ? spin32(SPIN_ROUNDS / 8, stack) : spin64(SPIN_ROUNDS))
+		return NULL;
+	sp->result = 0;
+	return NULL;
 }
 
-/* Spinners on every CPU, then unload vmxscope under them. */
+/*
+ * In a child process of its own: the LDT, a spinner thread per CPU and
+ * the unload all share one mm, so no context switch around the give-back
+ * reloads the LDT behind vmxscope's back (switch_mm would).  Exit 0 if
+ * every spinner kept its selectors, 1 if one lost them, 2 on a setup
+ * error, 3 if the unload failed; a lost LDT kills it with SIGSEGV.
+ */
+static int spinners_across_unload(int ncpus, bool compat)
+{
+	struct spinner sp[256];
+	int i, ret = 0;
+
+	if (install_ldt())
+		return 2;
+	for (i = 0; i < ncpus; i++) {
+		sp[i].cpu = i;
+		sp[i].compat = compat;
+		if (pthread_create(&sp[i].thread, NULL, spin, &sp[i]))
+			return 2;
+	}
+	while (__atomic_load_n(&spinning, __ATOMIC_SEQ_CST) < ncpus)
+		usleep(10000);
+	usleep(200000);
+	if (vmxscope_unload())
+		ret = 3;
+	usleep(200000);
+	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
+	for (i = 0; i < ncpus; i++) {
+		pthread_join(sp[i].thread, NULL);
+		if (sp[i].result > ret)
+			ret = sp[i].result;
+	}
+	return ret;
+}
+
 static void across_unload(struct __test_metadata *_metadata, bool compat)
 {
-	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), i, status, ret;
-	pid_t pids[256];
+	int ncpus = sysconf(_SC_NPROCESSORS_ONLN), status, ret;
+	pid_t pid;
 
 	ASSERT_LE(ncpus, 256);
-	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, sh);
 	ret = vmxscope_ensure_loaded();
 	ASSERT_EQ(0, ret) TH_LOG("load: %s", strerror(-ret));
 	ASSERT_EQ(ncpus, vmxscope_cpus_virtualized());
 
-	for (i = 0; i < ncpus; i++) {
-		pids[i] = fork();
-		ASSERT_LE(0, pids[i]);
-		if (!pids[i])
-			_exit(child(i, compat));
-	}
-	while (__atomic_load_n(&sh->spinning, __ATOMIC_SEQ_CST) < ncpus)
-		usleep(10000);
-	usleep(200000);
-	ret = vmxscope_unload();
-	EXPECT_EQ(0, ret) TH_LOG("unload: %s", strerror(-ret));
-	usleep(200000);
-	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
-
-	for (i = 0; i < ncpus; i++) {
-		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
-		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			TH_LOG("CPU %d: %s", i, WIFSIGNALED(status) ?
-			       "killed by a signal (LDT lost: reload faulted)" :
-			       WEXITSTATUS(status) == 1 ? "DS/ES selector lost" :
-			       "setup failed");
-	}
-	munmap(sh, sizeof(*sh));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(spinners_across_unload(ncpus, compat));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		TH_LOG("%s", WIFSIGNALED(status) ?
+		       "killed by a signal (LDT lost: reload faulted)" :
+		       WEXITSTATUS(status) == 1 ? "DS/ES selector lost" :
+		       WEXITSTATUS(status) == 3 ? "unload failed" :
+		       "setup failed");
+	EXPECT_FALSE(vmxscope_loaded());
 }
 
 TEST(ldt_selectors_survive_unload)
