@@ -99,6 +99,14 @@ int vmxscope_cpu_enter(struct vmxscope_cpu *vc)
 	if (ret)
 		return ret;
 
+	/*
+	 * Root mode will run on VPID 0, whose TLB entries Linux stops
+	 * flushing once it is a guest: start root with none (toggling
+	 * CR4.PGE flushes every PCID, globals too, SDM Vol. 3A 4.10.4.1).
+	 */
+	write_cr4_raw(cr4 ^ X86_CR4_PGE);
+	write_cr4_raw(cr4);
+
 	/* SDM 24.11.5, seed book §2.3.3: revision ID first, VMXE, VMXON. */
 	*(u32 *)vc->vmxon = vmxscope_cfg.revision_id;
 	*(u32 *)vc->vmcs = vmxscope_cfg.revision_id;

@@ -17,6 +17,7 @@
 #include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/syscore_ops.h>
+#include <linux/vmalloc.h>
 #include <asm/reboot.h>
 #include <asm/cpufeature.h>
 #include <asm/pgtable.h>
@@ -44,6 +45,42 @@ static int hp_state = -1;
 static bool emergency_cb, nmi_registered;
 static bool loading;	/* inside cpuhp_setup_state() at load */
 
+#define STACK_PAGES	(VMXSCOPE_HOST_STACK_SIZE / PAGE_SIZE)
+
+/*
+ * Root's stack, mapped with vmap(): every vmalloc-space area is followed
+ * by an unmapped guard page, so the page below this one is never mapped
+ * and an overflow faults instead of overwriting the next allocation (the
+ * direct map has no guard pages, and set_memory_np() is not exported).
+ * The area stays mapped while the CPU is virtualized, and root's VPID-0
+ * TLB is flushed before each VMXON (cpu.c), so no stale translation of
+ * the address range survives from an earlier owner.
+ */
+static int alloc_root_stack(struct vmxscope_cpu *vc)
+{
+	unsigned int i;
+
+	for (i = 0; i < STACK_PAGES; i++) {
+		vc->stack_pages[i] = alloc_pages_node(cpu_to_node(vc->cpu),
+						      GFP_KERNEL | __GFP_ZERO, 0);
+		if (!vc->stack_pages[i])
+			return -ENOMEM;
+	}
+	vc->stack = vmap(vc->stack_pages, STACK_PAGES, VM_MAP, PAGE_KERNEL);
+	return vc->stack ? 0 : -ENOMEM;
+}
+
+static void free_root_stack(struct vmxscope_cpu *vc)
+{
+	unsigned int i;
+
+	if (vc->stack)
+		vunmap(vc->stack);
+	for (i = 0; i < STACK_PAGES; i++)
+		if (vc->stack_pages[i])
+			__free_page(vc->stack_pages[i]);
+}
+
 static void free_vcpu(struct vmxscope_cpu *vc)
 {
 	if (!vc)
@@ -51,7 +88,7 @@ static void free_vcpu(struct vmxscope_cpu *vc)
 	irq_work_sync(&vc->leave_work);
 	free_page((unsigned long)vc->vmxon);
 	free_page((unsigned long)vc->vmcs);
-	free_pages((unsigned long)vc->stack, get_order(VMXSCOPE_HOST_STACK_SIZE));
+	free_root_stack(vc);
 	kfree(vc->latency);
 	vmxscope_trap_cpu_free(vc);
 	kfree(vc);
@@ -67,7 +104,7 @@ static void leave_work_fn(struct irq_work *work)
 	vmxscope_gave_back_log(vc);
 }
 
-/* Everything root mode touches comes from the direct map, never vmalloc. */
+/* Root mode's memory: the direct map, but for the guarded stack. */
 static struct vmxscope_cpu *alloc_vcpu(unsigned int cpu)
 {
 	struct vmxscope_cpu *vc = kzalloc_node(sizeof(*vc), GFP_KERNEL,
@@ -80,12 +117,11 @@ static struct vmxscope_cpu *alloc_vcpu(unsigned int cpu)
 	init_irq_work(&vc->leave_work, leave_work_fn);
 	vc->vmxon = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->vmcs = (void *)get_zeroed_page(GFP_KERNEL);
-	vc->stack = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO,
-					     get_order(VMXSCOPE_HOST_STACK_SIZE));
+
 	/* 10 KiB: 32-bit counts, VMXSCOPE_NR_EXIT_REASONS x 32 buckets. */
 	vc->latency = kcalloc_node(VMXSCOPE_NR_EXIT_REASONS, sizeof(*vc->latency),
 				   GFP_KERNEL, cpu_to_node(cpu));
-	if (!vc->vmxon || !vc->vmcs || !vc->stack || !vc->latency ||
+	if (!vc->vmxon || !vc->vmcs || alloc_root_stack(vc) || !vc->latency ||
 	    vmxscope_trap_cpu_alloc(vc)) {
 		free_vcpu(vc);
 		return NULL;
