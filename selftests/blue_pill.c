@@ -38,6 +38,27 @@ TEST_F(loaded, every_cpu_counted_virtualized)
 	EXPECT_NE(0, info.caps & VMXSCOPE_CAP_HYPERVISOR);
 }
 
+/*
+ * After a kexec or a crash kexec the previous kernel passes its CPU count
+ * (vmxtest_cpus= on the command line): a CPU it left in VMX non-root
+ * could not be started here (INIT only causes a VM exit, SDM 26.2).
+ */
+TEST_F(loaded, every_cpu_of_the_previous_kernel_came_up)
+{
+	char cmdline[4096] = "", *p;
+	int fd = open("/proc/cmdline", O_RDONLY);
+	ssize_t n;
+
+	ASSERT_LE(0, fd);
+	n = read(fd, cmdline, sizeof(cmdline) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	p = strstr(cmdline, "vmxtest_cpus=");
+	if (!p)
+		SKIP(return, "not booted by kexec (no vmxtest_cpus=)");
+	EXPECT_EQ(atoi(p + strlen("vmxtest_cpus=")), self->ncpus);
+}
+
 TEST_F(loaded, cpuid_exits_on_the_cpu_that_ran_it)
 {
 	unsigned long long before[64], after[64];

@@ -157,6 +157,43 @@ static void test_kexec_second_boot_has_its_own_baseline(void)
 	fclose(devnull);
 }
 
+/*
+ * kdump: the crash the run causes is not a failure, what follows the
+ * capture kernel's baseline is, and a crash without the marker is too.
+ */
+static void test_kdump_expected_crash_only(void)
+{
+	static const char tests[] =
+		"vmxscope-vm: booted x\nvmxscope-vm: booted x\n"
+		"1..1\nok 1 a\n1 passed, 0 failed\nVMXSCOPE-RUN-END rc=0\n";
+	static const char crash[] =
+		"VMXSCOPE-BASELINE-START\nVMXSCOPE-BASELINE-END\n"
+		"[9.0] VMXSCOPE-EXPECTED-CRASH\n"
+		"[9.1] Kernel panic - not syncing: sysrq triggered crash\n"
+		"[9.1] Call Trace:\n"
+		"VMXSCOPE-BASELINE-START\nVMXSCOPE-BASELINE-END\n";
+	static const char unexpected[] =
+		"VMXSCOPE-BASELINE-START\nVMXSCOPE-BASELINE-END\n"
+		"[9.1] Kernel panic - not syncing: sysrq triggered crash\n"
+		"VMXSCOPE-BASELINE-START\nVMXSCOPE-BASELINE-END\n";
+	static const char after[] =
+		"VMXSCOPE-BASELINE-START\nVMXSCOPE-BASELINE-END\n"
+		"[9.0] VMXSCOPE-EXPECTED-CRASH\n"
+		"VMXSCOPE-BASELINE-START\nVMXSCOPE-BASELINE-END\n"
+		"[5.0] WARNING: CPU: 1 PID: 9 at vmxscope_init\n";
+	FILE *devnull = fopen("/dev/null", "w");
+	struct lc_result r;
+
+	lc_scan(&r, tests, crash, NULL);
+	EXPECT_EQ(0, lc_verdict(&r, NULL, "t", 2, true, devnull));
+	EXPECT_EQ(2, r.crash_bad);
+	lc_scan(&r, tests, unexpected, NULL);
+	EXPECT_EQ(1, lc_verdict(&r, NULL, "t", 2, true, devnull));
+	lc_scan(&r, tests, after, NULL);
+	EXPECT_EQ(1, lc_verdict(&r, NULL, "t", 2, true, devnull));
+	fclose(devnull);
+}
+
 /* A demo is judged on powering off and the kernel log, not on TAP. */
 static void test_demo_needs_no_tap(void)
 {
@@ -174,6 +211,7 @@ static void test_demo_needs_no_tap(void)
 int main(void)
 {
 	RUN(test_demo_needs_no_tap);
+	RUN(test_kdump_expected_crash_only);
 	RUN(test_kexec_second_boot_has_its_own_baseline);
 	RUN(test_counts_guest_results);
 	RUN(test_warn_after_marker_fails);

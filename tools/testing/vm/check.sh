@@ -26,12 +26,12 @@ upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 "$VM_DIR/prepare.sh" || die "prepare failed"
 
 # The boots: name, CPUs, mode, selftests.  Everything runs on 2 CPUs; the
-# blue pill's tests also on 1 and 4, the control plane's on 4; kexec is
-# its own boot.
-BLUE_PILL=module_load,dev_node,blue_pill,ldt_giveback,vmx_insn_user,workload,kvm_handoff
+# blue pill's tests also on 1 and 4, the control plane's on 4; kexec and
+# kdump (a crash kexec) are boots of their own.
+BLUE_PILL=module_load,dev_node,blue_pill,ldt_giveback,insn_exact,vmx_insn_user,workload,kvm_handoff
 CONTROL=msr_trap,ioctl_abi,io_trap,exc_trap,hotplug,nmi,events
 runs=${VMXSCOPE_RUNS:-"vm-2cpu:2:test:* vm-1cpu:1:test:$BLUE_PILL
-	vm-4cpu:4:test:$BLUE_PILL,$CONTROL vm-kexec:2:kexec:-"}
+	vm-4cpu:4:test:$BLUE_PILL,$CONTROL vm-kexec:2:kexec:- vm-kdump:2:kdump:-"}
 
 set -f		# the filters are globs for the guest, not for here
 jobs=${VMXSCOPE_JOBS:-$(nproc)}

@@ -44,6 +44,11 @@ kexec)
 	/kexec.sh
 	echo "VMXSCOPE-RUN-END rc=$?"	# only if the kexec failed
 	;;
+kdump)
+	# Crash with vmxscope loaded; the capture kernel tests VMX again.
+	/kdump.sh
+	echo "VMXSCOPE-RUN-END rc=$?"	# only if the crash did not happen
+	;;
 bench)
 	/bench/bench
 	echo "VMXSCOPE-RUN-END rc=$?"

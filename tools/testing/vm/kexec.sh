@@ -10,7 +10,7 @@ vmxscope trap msr 0xc0000103 --read >/dev/null
 vmxscope trap io 0x80 >/dev/null
 cmdline=$(sed -e 's/vmxtest=kexec/vmxtest=test/' -e 's/vmxtest_filter=[^ ]*//' /proc/cmdline)
 kexec -l /boot/vmlinuz --initrd=/boot/initrd-kexec.img \
-	--command-line="$cmdline vmxtest_filter=blue_pill,module_load"
+	--command-line="$cmdline vmxtest_filter=blue_pill,module_load vmxtest_cpus=$(nproc)"
 echo "VMXSCOPE-KEXEC"
 stty -F /dev/ttyS0 115200	# drain the UART first
 kexec -e

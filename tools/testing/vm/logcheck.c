@@ -12,7 +12,10 @@
  * baseline marker that /init writes before the first test.  A kexec run
  * boots twice (--boots 2); each boot's /init opens its baseline with
  * VMXSCOPE-BASELINE-START, so the second kernel's boot messages are judged
- * as baseline too.  Ends with
+ * as baseline too.  A kdump run crashes the first kernel on purpose
+ * after printing VMXSCOPE-EXPECTED-CRASH: what the kernel prints from
+ * there to the capture kernel's baseline is reported, not held against
+ * vmxscope (the capture kernel must still boot and pass).  Ends with
  * "NAME: P passed, F failed, S skipped"; exits 1 if anything failed.
  */
 #include <stdbool.h>
@@ -28,6 +31,7 @@
 #define BASELINE_MARKER	"VMXSCOPE-BASELINE-END"
 #define RUN_END_MARKER	"VMXSCOPE-RUN-END"
 #define BOOT_BANNER	"vmxscope-vm: booted"
+#define EXPECTED_CRASH	"VMXSCOPE-EXPECTED-CRASH"
 
 /* What a kernel prints when something went wrong. */
 static const char * const bad_patterns[] = {
@@ -51,6 +55,8 @@ struct lc_result {
 	double last_stamp;	/* the kernel's last printk timestamp */
 	int baseline_bad;	/* bad lines before the marker */
 	int new_bad;		/* bad lines after it */
+	bool in_crash;		/* after EXPECTED_CRASH, before a new boot */
+	int crash_bad;		/* bad lines of the expected crash */
 };
 
 /*
@@ -144,6 +150,11 @@ static void kernel_line(struct lc_result *r, const char *l, FILE *rep)
 	}
 	if (strstr(l, BASELINE_START)) {
 		r->marker = false;
+		r->in_crash = false;
+		return;
+	}
+	if (strstr(l, EXPECTED_CRASH)) {
+		r->in_crash = true;
 		return;
 	}
 	if (strstr(l, BASELINE_MARKER)) {
@@ -152,7 +163,11 @@ static void kernel_line(struct lc_result *r, const char *l, FILE *rep)
 	}
 	if (!lc_is_bad_line(l))
 		return;
-	if (r->marker) {
+	if (r->in_crash) {
+		r->crash_bad++;
+		if (rep)
+			fprintf(rep, "# expected crash (kdump): %s\n", l);
+	} else if (r->marker) {
 		r->new_bad++;
 		if (rep)
 			fprintf(rep, "# kernel: %s\n", l);

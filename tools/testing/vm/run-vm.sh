@@ -12,7 +12,8 @@ usage: $0 [options]
   --cpus N          emulated CPUs: 1, 2 or 4 (default 2)
   --backend B       auto, bochs, or qemu (nested KVM on Intel; default auto)
   --mode M          test (default), demo, bench (tools/testing/bench), shell,
-                    or kexec (load vmxscope, kexec, then test VMX in the new kernel)
+                    kexec (load vmxscope, kexec, then test VMX in the new kernel),
+                    or kdump (load vmxscope, crash, test VMX in the capture kernel)
   --filter GLOBS    run only the selftests matching these comma-separated globs
   --append STR      extra kernel command line
   --model M         bochs CPU model (default corei7_skylake_x)
@@ -42,9 +43,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 case $cpus in 1|2|4) ;; *) die "--cpus must be 1, 2 or 4" ;; esac
-case $mode in test|demo|bench|shell|kexec) ;; *) die "--mode must be test, demo, bench, shell or kexec" ;; esac
+case $mode in test|demo|bench|shell|kexec|kdump) ;; *) die "--mode must be test, demo, bench, shell, kexec or kdump" ;; esac
 boots=1
-[ "$mode" = kexec ] && boots=2
+case $mode in kexec|kdump) boots=2 ;; esac
 initrd=$BUILD/initrd.img
 [ "$backend" = auto ] && backend=$(detect_backend)
 name=${name:-vm-${cpus}cpu}
@@ -58,7 +59,7 @@ rm -rf "$out"
 mkdir -p "$out"
 tests=$out/tests.log kernel=$out/kernel.log
 # Concatenated archives are one initramfs to the kernel.
-if [ "$mode" = kexec ]; then
+if [ "$mode" = kexec ] || [ "$mode" = kdump ]; then
 	# The LZ4 legacy format has no end mark: it must come last.
 	cat "$BUILD/kexec-payload.img" "$BUILD/initrd.img" >"$out/initrd.img"
 	initrd=$out/initrd.img
@@ -73,6 +74,8 @@ cmdline="console=ttyS1,115200 quiet loglevel=4 panic=-1 cryptomgr.notests
 	 no_console_suspend
 	 idle=halt vmxtest=$mode vmxtest_filter=$filter"
 [ "$backend" = bochs ] && cmdline="$cmdline tsc_early_khz=100000"
+# kdump: room for the capture kernel and its initramfs.
+[ "$mode" = kdump ] && cmdline="$cmdline crashkernel=192M"
 cmdline=$(echo $cmdline $append)
 
 boot_bochs()
@@ -144,7 +147,7 @@ while kill -0 "$pid" 2>/dev/null; do
 	sleep 2
 	if [ $(($(date +%s) - start)) -ge "$limit" ]; then
 		verdict=timeout
-	elif grep -q 'Kernel panic' "$kernel"; then
+	elif [ "$mode" != kdump ] && grep -q 'Kernel panic' "$kernel"; then
 		verdict=panic
 	elif [ "$(grep -c '^vmxscope-vm: booted' "$tests")" -gt "$boots" ]; then
 		verdict=reboot
@@ -164,7 +167,7 @@ notap=
 case $mode in demo|bench) notap=--no-tap ;; esac
 "$VM_DIR/logcheck" --name "$name" --boots "$boots" $notap ${verdict:+--killed "$verdict"} \
 	"$tests" "$kernel" >"$out/result" || rc=$?
-case $mode in test|kexec) cat "$tests" ;; esac
+case $mode in test|kexec|kdump) cat "$tests" ;; esac
 cat "$out/result"
 if [ $rc -ne 0 ]; then
 	echo "# $name: kernel log: $kernel" >&2
