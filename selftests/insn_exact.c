@@ -7,7 +7,10 @@
  *   every fault);
  * - PTRACE_SINGLEBLOCK (TF + DEBUGCTL.BTF) over CPUID, which exits: the
  *   stop comes after the next branch, not after the CPUID;
- * - ARCH_SET_CPUID (CPUID faulting, used by rr): CPUID at CPL 3 faults.
+ * - ARCH_SET_CPUID (CPUID faulting, used by rr): CPUID at CPL 3 faults;
+ * - writes the CPU refuses (EFER, PAT, DEBUGCTL, FS/GS base, SYSENTER,
+ *   XCR0), tried in the kernel under a fixup by selftests/kmod: each gets
+ *   exactly one #GP and the CPU stays virtualized.
  */
 #include <asm/prctl.h>
 #include <setjmp.h>
@@ -126,6 +129,28 @@ static int cpuid_faulting(void)
 	return WEXITSTATUS(status);
 }
 
+/* The helper module's verdicts, one character per case (kmod/). */
+static int gp_results(char *out, size_t len)
+{
+	int fd = open("/selftests/kmod/vmxscope_gp_test.ko", O_RDONLY | O_CLOEXEC);
+	FILE *f;
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, "", 0) ? -errno : 0;
+	close(fd);
+	if (ret)
+		return ret;
+	f = fopen("/sys/module/vmxscope_gp_test/parameters/results", "r");
+	ret = f && fgets(out, len, f) ? 0 : -EIO;
+	if (f)
+		fclose(f);
+	out[strcspn(out, "\n")] = '\0';
+	syscall(SYS_delete_module, "vmxscope_gp_test", O_NONBLOCK);
+	return ret;
+}
+
 FIXTURE(exact) {
 };
 
@@ -184,6 +209,22 @@ TEST_F(exact, cpuid_faulting_faults_as_bare)
 	ASSERT_EQ(0, ret) TH_LOG("load: %s", strerror(-ret));
 	loaded = cpuid_faulting();
 	EXPECT_EQ(0, loaded) TH_LOG("with vmxscope: %d", loaded);
+}
+
+TEST_F(exact, refused_writes_get_one_gp_as_bare)
+{
+	char bare[64], loaded[64];
+	int ret, ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	ret = gp_results(bare, sizeof(bare));
+	ASSERT_EQ(0, ret) TH_LOG("helper module: %s", strerror(-ret));
+	ret = vmxscope_load(NULL);
+	ASSERT_EQ(0, ret) TH_LOG("load: %s", strerror(-ret));
+	ret = gp_results(loaded, sizeof(loaded));
+	ASSERT_EQ(0, ret) TH_LOG("helper module: %s", strerror(-ret));
+	TH_LOG("bare %s, with vmxscope %s", bare, loaded);
+	EXPECT_STREQ(bare, loaded);
+	EXPECT_EQ(ncpus, vmxscope_cpus_virtualized());
 }
 
 TEST_HARNESS_MAIN

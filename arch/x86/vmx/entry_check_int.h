@@ -15,6 +15,7 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 #include "entry_check.h"
+#include "msr_rules.h"
 
 /* Controls (SDM 24.6-24.8, Appendix A). */
 #define PIN_EXT_INT_EXIT	(1U << 0)
@@ -60,15 +61,15 @@ enum {
 #define CR0_PG			(1ULL << 31)
 #define CR4_PAE			(1ULL << 5)
 #define CR4_PCIDE		(1ULL << 17)
-#define EFER_LME		(1ULL << 8)
-#define EFER_LMA		(1ULL << 10)
-#define EFER_VALID		0xd01ULL	/* SCE, LME, LMA, NXE */
+#define EFER_LME		VMXSCOPE_EFER_LME
+#define EFER_LMA		VMXSCOPE_EFER_LMA
+#define EFER_VALID		VMXSCOPE_EFER_VALID
 #define RFLAGS_TF		(1ULL << 8)
 #define RFLAGS_IF		(1ULL << 9)
 #define RFLAGS_VM		(1ULL << 17)
 #define RFLAGS_RSVD		(~0x3fffffULL | (1 << 15) | (1 << 5) | (1 << 3))
 #define DEBUGCTL_BTF		(1ULL << 1)
-#define DEBUGCTL_RSVD		(~0xffffULL | 0x3c)
+#define DEBUGCTL_RSVD		VMXSCOPE_DEBUGCTL_RSVD
 
 /* Access rights (SDM 24.4.1). */
 #define AR_TYPE(ar)		((ar) & 0xf)
@@ -122,9 +123,7 @@ static inline int fail(struct ec_ctx *c, enum vmxscope_ec_rule rule,
 
 static inline bool canonical(const struct ec_ctx *c, u64 x)
 {
-	unsigned int shift = 64 - c->cap->linaddr;
-
-	return (u64)((long long)(x << shift) >> shift) == x;
+	return vmxscope_canonical(x, c->cap->linaddr);
 }
 
 static inline bool above_maxphy(const struct ec_ctx *c, u64 pa)
@@ -144,18 +143,9 @@ static inline bool bad_ctls(u32 val, u64 cap)
 	return (val & (u32)cap) != (u32)cap || (val & ~(u32)(cap >> 32));
 }
 
-/* PAT entries: UC, WC, WT, WP, WB, UC- (SDM 11.12.2). */
 static inline bool bad_pat(u64 pat)
 {
-	unsigned int i;
-
-	for (i = 0; i < 8; i++) {
-		u8 t = pat >> (i * 8);
-
-		if (t == 2 || t == 3 || t > 7)
-			return true;
-	}
-	return false;
+	return !vmxscope_pat_valid(pat);
 }
 
 int vmxscope_ec_check_guest_regs(struct ec_ctx *c);

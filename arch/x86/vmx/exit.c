@@ -311,39 +311,22 @@ static enum vmxscope_exit_action handle_invd(struct vmxscope_cpu *vc,
 	return VMXSCOPE_RESUME;
 }
 
-/* The checks XSETBV itself makes (SDM Vol. 2C "XSETBV"), then XSETBV. */
-static bool xcr0_valid(u32 index, u64 xcr0)
-{
-	unsigned int eax, ebx, ecx, edx;
-	u64 supported;
-
-	if (index != XCR_XFEATURE_ENABLED_MASK)
-		return false;
-	cpuid_count(XSTATE_CPUID, 0, &eax, &ebx, &ecx, &edx);
-	supported = eax | ((u64)edx << 32);
-	if ((xcr0 & ~supported) || !(xcr0 & XFEATURE_MASK_FP))
-		return false;
-	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
-		return false;
-	if (!!(xcr0 & XFEATURE_MASK_BNDREGS) != !!(xcr0 & XFEATURE_MASK_BNDCSR))
-		return false;
-	if ((xcr0 & XFEATURE_MASK_AVX512) &&
-	    ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
-	     !(xcr0 & XFEATURE_MASK_YMM)))
-		return false;
-	return true;
-}
-
+/*
+ * XSETBV always exits (SDM 26.1.2).  It sets the real XCR0, which VMX
+ * does not switch, so root executes it for the guest: the CPU itself
+ * judges the value (reserved bits, x87, AVX/AVX-512 and AMX pairings,
+ * SDM Vol. 2C "XSETBV"), and a #GP is the guest's (entry.S fixups).  CPL
+ * and CR4.OSXSAVE were checked before the exit.
+ */
 static enum vmxscope_exit_action handle_xsetbv(struct vmxscope_cpu *vc,
 					     struct vmxscope_regs *regs)
 {
 	u64 value = (u32)regs->rax | (regs->rdx << 32);
 
-	if (!xcr0_valid(regs->rcx, value)) {
+	if (vmxscope_xsetbv_safe(regs->rcx, value)) {
 		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
 		return VMXSCOPE_RESUME;
 	}
-	xsetbv(regs->rcx, value);
 	vmxscope_skip_instruction();
 	return VMXSCOPE_RESUME;
 }

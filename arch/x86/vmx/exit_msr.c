@@ -8,54 +8,72 @@
  */
 #include <linux/kernel.h>
 #include <asm/msr.h>
+#include <asm/cpufeature.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 
+#include "msr_rules.h"
 #include "vmcs.h"
 #include "vmx.h"
 
+/*
+ * A guest WRMSR to a switched MSR: whether the CPU would take it (no
+ * #GP), and the value it would then hold (@val, adjusted in place).
+ */
 struct switched_msr {
 	u32 msr;
 	unsigned long field;
-	bool (*valid)(u64 old, u64 val);
+	bool (*valid)(u64 old, u64 *val);
 };
 
-static bool any_value(u64 old, u64 val)
+static bool any_value(u64 old, u64 *val)
 {
 	return true;
 }
 
-/* Linear addresses must be canonical (SDM Vol. 4, per MSR). */
-static bool canonical(u64 old, u64 val)
+/* Linear addresses must be canonical for the CPU's width (SDM Vol. 4). */
+static bool canonical(u64 old, u64 *val)
 {
-	return __is_canonical_address(val, boot_cpu_data.x86_virt_bits);
+	return vmxscope_canonical(*val, boot_cpu_data.x86_virt_bits);
 }
 
-/* Each PAT entry must be a valid memory type (SDM 12.12.2). */
-static bool pat_valid(u64 old, u64 val)
+static bool pat_valid(u64 old, u64 *val)
 {
-	unsigned int i;
+	return vmxscope_pat_valid(*val);
+}
 
-	for (i = 0; i < 8; i++, val >>= 8)
-		if ((val & 0xff) == 2 || (val & 0xff) == 3 || (val & 0xf8))
-			return false;
+/*
+ * Reserved bits (msr_rules.h), NXE only where the CPU has NX, and LME
+ * cannot change while paging is on (SDM Vol. 4, IA32_EFER; 10.8.5).
+ * LMA is read-only: a write keeps the current value, as the CPU does.
+ */
+static bool efer_valid(u64 old, u64 *val)
+{
+	u64 valid = VMXSCOPE_EFER_VALID;
+
+	if (!boot_cpu_has(X86_FEATURE_NX))
+		valid &= ~VMXSCOPE_EFER_NXE;
+	if ((*val & ~valid) || ((*val ^ old) & VMXSCOPE_EFER_LME))
+		return false;
+	*val = (*val & ~VMXSCOPE_EFER_LMA) | (old & VMXSCOPE_EFER_LMA);
 	return true;
 }
 
-/* Reserved bits, and LME/LMA cannot change under paging (SDM 10.8.5). */
-static bool efer_valid(u64 old, u64 val)
+/*
+ * Beyond the architectural reserved bits, which DEBUGCTL bits a CPU has
+ * is model-specific: ask the CPU.  Root runs with DEBUGCTL cleared by the
+ * VM exit (SDM 28.5.1), so the real MSR can take the value for a moment
+ * and be cleared again; a #GP is caught by root's own gate (entry.S).
+ */
+static bool debugctl_valid(u64 old, u64 *val)
 {
-	u64 known = EFER_SCE | EFER_LME | EFER_LMA | EFER_NX | EFER_SVME |
-		    EFER_LMSLE | EFER_FFXSR | EFER_AUTOIBRS;
-
-	return !(val & ~known) && !((val ^ old) & (EFER_LME | EFER_LMA));
-}
-
-/* DEBUGCTL bits 15:0 as architected; the rest are reserved (SDM 18.4.1). */
-static bool debugctl_valid(u64 old, u64 val)
-{
-	return !(val & ~0xdfc3ULL);
+	if (*val & VMXSCOPE_DEBUGCTL_RSVD)
+		return false;
+	if (vmxscope_wrmsr_safe(MSR_IA32_DEBUGCTLMSR, *val))
+		return false;
+	vmxscope_wrmsr_safe(MSR_IA32_DEBUGCTLMSR, 0);
+	return true;
 }
 
 /* SDM 27.3.1, 28.3.1: saved on exit and loaded on entry by vmxscope's controls. */
@@ -89,7 +107,7 @@ enum vmxscope_exit_action vmxscope_handle_rdmsr(struct vmxscope_cpu *vc,
 
 	if (s) {
 		val = __vmcs_read(s->field);
-	} else if (rdmsrl_safe(msr, &val)) {
+	} else if (vmxscope_rdmsr_safe(msr, &val)) {
 		if (vmxscope_msr_trapped(vc, msr, false))
 			vmxscope_note_msr(vc, msr, false, 0, true);
 		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
@@ -114,11 +132,11 @@ enum vmxscope_exit_action vmxscope_handle_wrmsr(struct vmxscope_cpu *vc,
 
 	/* Never tried on the real MSR: root mode runs on the host's values. */
 	if (s) {
-		fault = !s->valid(__vmcs_read(s->field), val);
+		fault = !s->valid(__vmcs_read(s->field), &val);
 		if (!fault)
 			__vmcs_write(s->field, val);
 	} else {
-		fault = wrmsrl_safe(msr, val);
+		fault = vmxscope_wrmsr_safe(msr, val);
 	}
 	if (trapped)
 		vmxscope_note_msr(vc, msr, true, val, fault);

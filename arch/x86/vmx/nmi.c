@@ -16,13 +16,10 @@
  * NMI handler here claims it and queues the irq_work that does the rest
  * where Linux code may run.
  */
-#include <linux/gfp.h>
 #include <linux/irq_work.h>
 #include <linux/percpu.h>
 #include <asm/apic.h>
-#include <asm/desc.h>
 #include <asm/nmi.h>
-#include <asm/segment.h>
 #include <asm/sync_core.h>
 #include <asm/traps.h>
 
@@ -38,35 +35,6 @@ static DEFINE_PER_CPU(bool, root_nmi);
 static DEFINE_PER_CPU(bool, root_vmcs_current);
 /* Reasons of the doorbell NMI being delivered (VMXSCOPE_KICK_*). */
 static DEFINE_PER_CPU(unsigned int, guest_kick);
-
-static gate_desc *host_idt;
-
-/*
- * Root's IDT: Linux's gates, so that a fault in root still reaches
- * Linux's handlers and is reported (root must never fault), but NMIs go
- * to vmxscope_root_nmi on root's own stack (IST 0).
- */
-int vmxscope_host_idt_init(void)
-{
-	struct desc_ptr idt;
-
-	host_idt = (gate_desc *)get_zeroed_page(GFP_KERNEL);
-	if (!host_idt)
-		return -ENOMEM;
-	store_idt(&idt);
-	memcpy(host_idt, (void *)idt.address,
-	       min_t(unsigned long, idt.size + 1, PAGE_SIZE));
-	pack_gate(&host_idt[NMI_VECTOR], GATE_INTERRUPT,
-		  (unsigned long)vmxscope_root_nmi, 0, 0, __KERNEL_CS);
-	vmxscope_cfg.host_idt = (unsigned long)host_idt;
-	return 0;
-}
-
-void vmxscope_host_idt_free(void)
-{
-	free_page((unsigned long)host_idt);
-	host_idt = NULL;
-}
 
 static void request_nmi_window(void)
 {

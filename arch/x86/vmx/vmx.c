@@ -266,7 +266,7 @@ static int host_pgd_init(void)
 
 static void free_shared(void)
 {
-	vmxscope_host_idt_free();
+	vmxscope_root_idt_free();
 	vmxscope_ept_free();
 	vmxscope_want_free();
 	free_pages((unsigned long)host_pgd, 1);
@@ -276,7 +276,7 @@ static void free_shared(void)
 /* Bitmaps start empty: no MSR or port in range exits (SDM 25.1.3). */
 static int alloc_shared(void)
 {
-	if (vmxscope_want_init() || host_pgd_init() || vmxscope_host_idt_init())
+	if (vmxscope_want_init() || host_pgd_init() || vmxscope_root_idt_init())
 		return -ENOMEM;
 	return vmxscope_ept_init();
 }

@@ -156,13 +156,20 @@ enum vmxscope_exit_action vmxscope_release_cpu(struct vmxscope_cpu *vc,
 void vmxscope_reinject(u32 info, u32 error);
 void vmxscope_fault_sets_rf(unsigned int vector);
 
+/* root_idt.c, entry.S: root mode's IDT and its two gates. */
+int vmxscope_root_idt_init(void);
+void vmxscope_root_idt_free(void);
+void vmxscope_root_gp(void);
+extern unsigned long vmxscope_linux_gp;
+int vmxscope_rdmsr_safe(u32 msr, u64 *val);
+int vmxscope_wrmsr_safe(u32 msr, u64 val);
+int vmxscope_xsetbv_safe(u32 index, u64 val);
+
 /* nmi.c: NMIs in and out of root mode, and the doorbell to the guest. */
 #define VMXSCOPE_KICK_RING	BIT(0)	/* drain this CPU's event ring */
 #define VMXSCOPE_KICK_LEAVE	BIT(1)	/* queue leave_work */
 void vmxscope_root_nmi(void);			/* entry.S */
 void vmxscope_root_nmi_record(void);
-int vmxscope_host_idt_init(void);
-void vmxscope_host_idt_free(void);
 void vmxscope_nmi_root_begin(void);
 void vmxscope_nmi_root_end(void);
 void vmxscope_nmi_entry(struct vmxscope_cpu *vc);

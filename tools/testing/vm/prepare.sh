@@ -55,6 +55,12 @@ make -s -C "$KDIR" M="$BUILD/mod-test" VMXSCOPE_TEST=y clean modules \
 	>"$BUILD/module-test-build.log" 2>&1 ||
 	{ cat "$BUILD/module-test-build.log" >&2; die "test module build failed"; }
 
+# The selftests' helper module (selftests/kmod), in a copy too.
+rm -rf "$BUILD/kmod"
+cp -r "$TOP/selftests/kmod" "$BUILD/kmod"
+make -s -C "$KDIR" M="$BUILD/kmod" modules >"$BUILD/kmod-build.log" 2>&1 ||
+	{ cat "$BUILD/kmod-build.log" >&2; die "selftest module build failed"; }
+
 msg "building the CLI and selftests"
 make -s -C "$TOP/tools/vmxscope" STATIC=1 OUTPUT="$BUILD" >/dev/null
 make -s -C "$TOP/selftests" OUTPUT="$BUILD/selftests" KSFT_DIR="$KSFT_DIR" >/dev/null
@@ -73,6 +79,8 @@ cp "$BUILD/mod/vmxscope.ko" "$root/vmxscope/"
 cp "$BUILD/mod-test/vmxscope.ko" "$root/vmxscope/test/"
 cp "$BUILD/vmxscope" "$root/bin/vmxscope"
 cp -r "$BUILD/selftests/." "$root/selftests/"
+mkdir -p "$root/selftests/kmod"
+cp "$BUILD/kmod/vmxscope_gp_test.ko" "$root/selftests/kmod/"
 cp "$BUILD/bench/bench" "$root/bench/"
 # A dynamically linked program and the libraries it loads, at their paths.
 copy_exec()
