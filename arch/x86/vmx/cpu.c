@@ -51,7 +51,7 @@ static __always_inline void write_cr4_raw(unsigned long cr4)
  * VMLAUNCH with the guest resuming right after it, on this very stack
  * (seed 001: guest RSP/RIP are "here").  VM entry changes no general
  * register, so success returns the 0 put in EAX before; VMfail returns 1;
- * a VM-entry failure exit comes back through the leave path with a
+ * a VM-entry failure exit comes back through the give-back path with a
  * negative errno in EAX.
  */
 static noinline int vmxscope_launch(void)
@@ -113,12 +113,11 @@ int vmxscope_cpu_enter(struct vmxscope_cpu *vc)
 	write_cr4_raw(cr4 | X86_CR4_VMXE);
 	if (vmx_on(vc->vmxon_pa)) {
 		write_cr4_raw(cr4);
-		pr_err("CPU %d: VMXON failed\n", vc->cpu);
+		vmxscope_vmx_fail_report(vc->cpu);
 		return -EIO;
 	}
 	flush_guest_tlb(vc);
 	if (vmcs_clear(vc->vmcs_pa) || vmcs_load(vc->vmcs_pa)) {
-		pr_err("CPU %d: VMCLEAR/VMPTRLD failed\n", vc->cpu);
 		ret = -EIO;
 		goto off;
 	}
@@ -130,7 +129,7 @@ int vmxscope_cpu_enter(struct vmxscope_cpu *vc)
 
 	this_cpu_write(vmxscope_cpu, vc);
 	vc->state = VMXSCOPE_CPU_GUEST;
-	vc->leave_queued = false;
+	vc->give_back_queued = false;
 	vc->launching = true;
 	ret = vmxscope_launch();
 	vc->launching = false;
@@ -153,16 +152,17 @@ clear:
 off:
 	vmx_off();
 	write_cr4_raw(cr4);
+	vmxscope_vmx_fail_report(vc->cpu);
 	return ret;
 }
 
 /* Runs on vc->cpu with interrupts off: ask the hypervisor to let go. */
-void vmxscope_cpu_leave(struct vmxscope_cpu *vc)
+void vmxscope_cpu_give_back(struct vmxscope_cpu *vc)
 {
 	if (vc->state != VMXSCOPE_CPU_GUEST)
 		return;
 	asm volatile("vmcall"
-		     : : "a" (VMXSCOPE_VMCALL_LEAVE), "d" (vmxscope_cfg.leave_key)
+		     : : "a" (VMXSCOPE_VMCALL_GIVE_BACK), "d" (vmxscope_cfg.vmcall_key)
 		     : "cc", "memory");
 }
 
@@ -173,7 +173,7 @@ void vmxscope_cpu_leave(struct vmxscope_cpu *vc)
  * GDTR/IDTR limits to 0xffff, TR's limit to 0x67 (SDM 28.5.2), DR7 to
  * 0x400 and DEBUGCTL to 0 (SDM 28.3.1).
  */
-enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
+enum vmxscope_exit_action vmxscope_give_back(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   unsigned long rip)
 {
@@ -250,11 +250,12 @@ enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
 	native_set_debugreg(7, dr7);
 
 	/* Out of root mode: settle what root owed the guest (nmi.c). */
-	vmxscope_nmi_after_leave(vc);
+	vmxscope_nmi_after_give_back(vc);
+	vmxscope_vmx_fail_report(vc->cpu);
 	/* SDM 27.9: Linux handles the machine check, as KVM hands it on. */
 	if (vc->mce) {
 		vc->mce = false;
 		asm volatile("int $" __stringify(X86_TRAP_MC));
 	}
-	return VMXSCOPE_LEAVE;
+	return VMXSCOPE_GIVE_BACK;
 }

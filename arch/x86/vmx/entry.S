@@ -3,7 +3,7 @@
  * The VM-exit entry point (HOST_RIP).  A VM exit loads only the host
  * state of the VMCS (SDM 28.5): the guest's general registers are still
  * live, so they are saved here as struct vmxscope_regs, below an IRET frame
- * that the leave path fills in.
+ * that the give-back path fills in.
  */
 #include <linux/linkage.h>
 #include <asm/ibt.h>
@@ -15,7 +15,7 @@
 #include "entry.h"
 
 .macro PUSH_GUEST_REGS
-	/* the IRET frame and the leave path's selectors and bases */
+	/* the IRET frame and the give-back path's selectors and bases */
 	sub	$(VMXSCOPE_REGS_SIZE - VMXSCOPE_REGS_RIP), %rsp
 	push	%rax
 	push	%rcx
@@ -58,20 +58,20 @@ SYM_CODE_START(vmxscope_vmexit)
 	ENDBR
 	PUSH_GUEST_REGS
 	mov	%rsp, %rdi
-	call	vmxscope_handle_exit	/* 0: resume, else leave VMX */
+	call	vmxscope_handle_exit	/* 0: resume, else give the CPU back */
 	test	%eax, %eax
-	jnz	.Lleave
+	jnz	.Lgive_back
 	POP_GUEST_REGS
 	add	$(VMXSCOPE_REGS_SIZE - VMXSCOPE_REGS_RIP), %rsp
 	vmresume
 
-	/* VMRESUME failed (SDM 31.2): report it, then leave VMX. */
+	/* VMRESUME failed (SDM 31.2): report it, then give the CPU back. */
 	PUSH_GUEST_REGS
 	mov	%rsp, %rdi
 	call	vmxscope_resume_failed
-.Lleave:
+.Lgive_back:
 	/*
-	 * VMX is off and the guest's tables are back (vmxscope_leave_guest).
+	 * VMX is off and the guest's tables are back (vmxscope_give_back).
 	 * A VM exit nulled LDTR and loaded the host's DS/ES/FS/GS (SDM
 	 * 28.5.2): reload the guest's, LDTR first since they may select from
 	 * the LDT, and the FS/GS bases after their selectors, which load a

@@ -181,11 +181,11 @@ int vmxscope_ept_init(void)
 enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs)
 {
-	return vmxscope_abort(vc, regs, "EPT violation");
+	return vmxscope_give_back_error(vc, regs, "EPT violation");
 }
 
 enum vmxscope_exit_action vmxscope_handle_ept_misconfig(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs)
 {
-	return vmxscope_abort(vc, regs, "EPT misconfiguration");
+	return vmxscope_give_back_error(vc, regs, "EPT misconfiguration");
 }

@@ -42,38 +42,63 @@ const char *vmxscope_exit_reason_name(u32 reason)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(exit_names); i++)
-		if (exit_names[i].nr == (reason & 0xffff))
+		if (exit_names[i].nr == ((union vmxscope_exit_code)reason).basic)
 			return exit_names[i].name;
 	return "UNKNOWN";
 }
 
 /* VM-instruction error numbers (SDM 31.4, seed book §2.6.3). */
 static const char * const insn_errors[] = {
-	[1] = "VMCALL in VMX root operation",
-	[2] = "VMCLEAR with invalid physical address",
-	[3] = "VMCLEAR with VMXON pointer",
-	[4] = "VMLAUNCH with non-clear VMCS",
-	[5] = "VMRESUME with non-launched VMCS",
-	[6] = "VMRESUME after VMXOFF",
-	[7] = "VM entry with invalid control field(s)",
-	[8] = "VM entry with invalid host-state field(s)",
-	[9] = "VMPTRLD with invalid physical address",
-	[10] = "VMPTRLD with VMXON pointer",
-	[11] = "VMPTRLD with incorrect VMCS revision identifier",
-	[12] = "VMREAD/VMWRITE from/to unsupported VMCS component",
-	[13] = "VMWRITE to read-only VMCS component",
-	[15] = "VMXON executed in VMX root operation",
-	[16] = "VM entry with invalid executive-VMCS pointer",
-	[17] = "VM entry with non-launched executive VMCS",
-	[18] = "VM entry with executive-VMCS pointer not VMXON pointer",
-	[19] = "VMCALL with non-clear VMCS",
-	[20] = "VMCALL with invalid VM-exit control fields",
-	[22] = "VMCALL with incorrect MSEG revision identifier",
-	[23] = "VMXOFF under dual-monitor treatment of SMIs and SMM",
-	[24] = "VMCALL with invalid SMM-monitor features",
-	[25] = "VM entry with invalid VM-execution control fields in executive VMCS",
-	[26] = "VM entry with events blocked by MOV SS",
-	[28] = "Invalid operand to INVEPT/INVVPID",
+	[VMXERR_VMCALL_IN_VMX_ROOT_OPERATION] =
+		"VMCALL in VMX root operation",
+	[VMXERR_VMCLEAR_INVALID_ADDRESS] =
+		"VMCLEAR with invalid physical address",
+	[VMXERR_VMCLEAR_VMXON_POINTER] =
+		"VMCLEAR with VMXON pointer",
+	[VMXERR_VMLAUNCH_NONCLEAR_VMCS] =
+		"VMLAUNCH with non-clear VMCS",
+	[VMXERR_VMRESUME_NONLAUNCHED_VMCS] =
+		"VMRESUME with non-launched VMCS",
+	[VMXERR_VMRESUME_AFTER_VMXOFF] =
+		"VMRESUME after VMXOFF",
+	[VMXERR_ENTRY_INVALID_CONTROL_FIELD] =
+		"VM entry with invalid control field(s)",
+	[VMXERR_ENTRY_INVALID_HOST_STATE_FIELD] =
+		"VM entry with invalid host-state field(s)",
+	[VMXERR_VMPTRLD_INVALID_ADDRESS] =
+		"VMPTRLD with invalid physical address",
+	[VMXERR_VMPTRLD_VMXON_POINTER] =
+		"VMPTRLD with VMXON pointer",
+	[VMXERR_VMPTRLD_INCORRECT_VMCS_REVISION_ID] =
+		"VMPTRLD with incorrect VMCS revision identifier",
+	[VMXERR_UNSUPPORTED_VMCS_COMPONENT] =
+		"VMREAD/VMWRITE from/to unsupported VMCS component",
+	[VMXERR_VMWRITE_READ_ONLY_VMCS_COMPONENT] =
+		"VMWRITE to read-only VMCS component",
+	[VMXERR_VMXON_IN_VMX_ROOT_OPERATION] =
+		"VMXON executed in VMX root operation",
+	[VMXERR_ENTRY_INVALID_EXECUTIVE_VMCS_POINTER] =
+		"VM entry with invalid executive-VMCS pointer",
+	[VMXERR_ENTRY_NONLAUNCHED_EXECUTIVE_VMCS] =
+		"VM entry with non-launched executive VMCS",
+	[VMXERR_ENTRY_EXECUTIVE_VMCS_POINTER_NOT_VMXON_POINTER] =
+		"VM entry with executive-VMCS pointer not VMXON pointer",
+	[VMXERR_VMCALL_NONCLEAR_VMCS] =
+		"VMCALL with non-clear VMCS",
+	[VMXERR_VMCALL_INVALID_VM_EXIT_CONTROL_FIELDS] =
+		"VMCALL with invalid VM-exit control fields",
+	[VMXERR_VMCALL_INCORRECT_MSEG_REVISION_ID] =
+		"VMCALL with incorrect MSEG revision identifier",
+	[VMXERR_VMXOFF_UNDER_DUAL_MONITOR_TREATMENT_OF_SMIS_AND_SMM] =
+		"VMXOFF under dual-monitor treatment of SMIs and SMM",
+	[VMXERR_VMCALL_INVALID_SMM_MONITOR_FEATURES] =
+		"VMCALL with invalid SMM-monitor features",
+	[VMXERR_ENTRY_INVALID_VM_EXECUTION_CONTROL_FIELDS_IN_EXECUTIVE_VMCS] =
+		"VM entry with invalid VM-execution control fields in executive VMCS",
+	[VMXERR_ENTRY_EVENTS_BLOCKED_BY_MOV_SS] =
+		"VM entry with events blocked by MOV SS",
+	[VMXERR_INVALID_OPERAND_TO_INVEPT_INVVPID] =
+		"Invalid operand to INVEPT/INVVPID",
 };
 
 const char *vmxscope_insn_error_name(u32 error)
@@ -99,33 +124,33 @@ void vmxscope_log_deferred(const char *fmt, ...)
 /* SDM 28.2.1: the guest-physical address field is valid for these. */
 static bool is_ept_exit(u32 reason)
 {
-	u16 basic = reason & 0xffff;
+	union vmxscope_exit_code r = { .full = reason };
 
-	return !(reason & VMX_EXIT_REASONS_FAILED_VMENTRY) &&
-	       (basic == VMXSCOPE_EXIT_EPT_VIOLATION ||
-		basic == VMXSCOPE_EXIT_EPT_MISCONFIG);
+	return !r.failed_vmentry &&
+	       (r.basic == VMXSCOPE_EXIT_EPT_VIOLATION ||
+		r.basic == VMXSCOPE_EXIT_EPT_MISCONFIG);
 }
 
 /*
  * Why a CPU was given back, printed once it is out of root mode (root
- * runs no Linux code): right after the leave, or by the guest's kernel
- * when the leave had to wait for it (vmx.c's leave_work).
+ * runs no Linux code): right after the give-back, or by the guest's kernel
+ * when it had to wait for it (vmx.c's give_back_work).
  */
 void vmxscope_gave_back_log(struct vmxscope_cpu *vc)
 {
 	const char *why = vc->gave_back_why;
-	u32 reason = vc->gave_back_reason;
+	union vmxscope_exit_code reason = { .full = vc->gave_back_reason };
 	char gpa[32] = "";
 
 	if (!why)
 		return;
 	vc->gave_back_why = NULL;
-	if (is_ept_exit(reason))
+	if (is_ept_exit(reason.full))
 		snprintf(gpa, sizeof(gpa), ", GPA %#llx", vc->gave_back_gpa);
 	vmxscope_log_deferred("%s" KBUILD_MODNAME ": CPU %d: %s: exit reason %u (%s%s), qualification %#lx, guest RIP %#lx%s; left VMX on this CPU\n",
-			vc->gave_back_level, vc->cpu, why, reason & 0xffff,
-			vmxscope_exit_reason_name(reason),
-			reason & VMX_EXIT_REASONS_FAILED_VMENTRY ? ", VM-entry failure" : "",
+			vc->gave_back_level, vc->cpu, why, reason.basic,
+			vmxscope_exit_reason_name(reason.full),
+			reason.failed_vmentry ? ", VM-entry failure" : "",
 			vc->gave_back_qual, vc->gave_back_rip, gpa);
 }
 
@@ -196,11 +221,11 @@ void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error)
 }
 
 /*
- * The leave path ends by loading the guest's CR3 and runs on after it, so
+ * The give-back path ends by loading the guest's CR3 and runs on after it, so
  * that CR3 must map vmxscope: ring 0 with a kernel page table.  Ring 3, or
  * ring 0 still on PTI's user page table (entry code), does not.
  */
-#define PTI_USER_PGD	BIT(PAGE_SHIFT)	/* arch/x86/entry/calling.h */
+#define PTI_USER_PGD	BIT(PAGE_SHIFT)	/* PTI's user half of an 8 KiB PGD */
 
 static bool guest_cr3_maps_kernel(void)
 {
@@ -223,34 +248,34 @@ static enum vmxscope_exit_action give_back(struct vmxscope_cpu *vc,
 					 const char *level, const char *why)
 {
 	if (!vc->launching && !guest_cr3_maps_kernel()) {
-		if (!vc->leave_queued) {
-			vc->leave_queued = true;
+		if (!vc->give_back_queued) {
+			vc->give_back_queued = true;
 			gave_back_note(vc, level, why);
-			vmxscope_kick(vc, VMXSCOPE_KICK_LEAVE);
+			vmxscope_kick(vc, VMXSCOPE_KICK_GIVE_BACK);
 		}
 		if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF))
 			vmxscope_inject_exception(X86_TRAP_UD, false, 0);
 		return VMXSCOPE_RESUME;
 	}
 	gave_back_note(vc, level, why);
-	vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
+	vmxscope_give_back(vc, regs, vmcs_readl(GUEST_RIP));
 	vmxscope_gave_back_log(vc);	/* out of root mode now */
 	if (vc->launching)
 		regs->rax = -EIO;
 	else
 		vc->state = VMXSCOPE_CPU_ABORTED;
-	return VMXSCOPE_LEAVE;
+	return VMXSCOPE_GIVE_BACK;
 }
 
 /* Something vmxscope cannot handle: an error, then as without vmxscope. */
-enum vmxscope_exit_action vmxscope_abort(struct vmxscope_cpu *vc,
+enum vmxscope_exit_action vmxscope_give_back_error(struct vmxscope_cpu *vc,
 				     struct vmxscope_regs *regs, const char *why)
 {
 	return give_back(vc, regs, KERN_ERR, why);
 }
 
 /* The guest is on its way out of this kernel (kexec, reboot): let go. */
-enum vmxscope_exit_action vmxscope_release_cpu(struct vmxscope_cpu *vc,
+enum vmxscope_exit_action vmxscope_give_back_notice(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   const char *why)
 {
@@ -341,11 +366,11 @@ static enum vmxscope_exit_action handle_vmcall(struct vmxscope_cpu *vc,
 {
 	u32 ss_ar = vmcs_read32(GUEST_SS_AR_BYTES);
 
-	if (((ss_ar >> 5) & 3) || regs->rdx != vmxscope_cfg.leave_key)
+	if (((ss_ar >> 5) & 3) || regs->rdx != vmxscope_cfg.vmcall_key)
 		return handle_ud(vc, regs);
 	switch (regs->rax) {
-	case VMXSCOPE_VMCALL_LEAVE:
-		return vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP) +
+	case VMXSCOPE_VMCALL_GIVE_BACK:
+		return vmxscope_give_back(vc, regs, vmcs_readl(GUEST_RIP) +
 					  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 	case VMXSCOPE_VMCALL_SYNC:
 		vmxscope_trap_apply(vc);
@@ -369,7 +394,7 @@ static enum vmxscope_exit_action handle_vmcall(struct vmxscope_cpu *vc,
 static enum vmxscope_exit_action handle_triple_fault(struct vmxscope_cpu *vc,
 						   struct vmxscope_regs *regs)
 {
-	return vmxscope_abort(vc, regs, "guest triple fault");
+	return vmxscope_give_back_error(vc, regs, "guest triple fault");
 }
 
 /*
@@ -382,7 +407,7 @@ static enum vmxscope_exit_action handle_vmxoff(struct vmxscope_cpu *vc,
 {
 	if ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3)
 		return handle_ud(vc, regs);
-	return vmxscope_release_cpu(vc, regs, "guest VMXOFF in ring 0");
+	return vmxscope_give_back_notice(vc, regs, "guest VMXOFF in ring 0");
 }
 
 /*
@@ -393,7 +418,7 @@ static enum vmxscope_exit_action handle_vmxoff(struct vmxscope_cpu *vc,
 static enum vmxscope_exit_action handle_init(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs)
 {
-	return vmxscope_abort(vc, regs, "INIT signal");
+	return vmxscope_give_back_error(vc, regs, "INIT signal");
 }
 
 /* Only in wait-for-SIPI, which vmxscope never enters: ignore it. */
@@ -435,28 +460,29 @@ static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] = {
 };
 
 static enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
-					struct vmxscope_regs *regs, u32 reason)
+					struct vmxscope_regs *regs,
+					union vmxscope_exit_code reason)
 {
-	u16 basic = reason & 0xffff;
+	u16 basic = reason.basic;
 
 	if (basic < VMXSCOPE_NR_EXIT_REASONS)
 		WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
-	vmxscope_ring_exit(vc, reason, vmcs_readl(GUEST_RIP),
+	vmxscope_ring_exit(vc, reason.full, vmcs_readl(GUEST_RIP),
 			   vmcs_readl(EXIT_QUALIFICATION));
 
 	/* SDM 27.8: the guest state was not loaded; its fields say why. */
-	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+	if (reason.failed_vmentry) {
 		/*
 		 * SDM 27.9: a machine check during VM entry is Linux's to
 		 * handle; it gets it once the CPU is given back (cpu.c).
 		 */
 		if (basic == VMXSCOPE_EXIT_MCE_DURING_VMENTRY)
 			vc->mce = true;
-		return vmxscope_abort(vc, regs, "VM entry failed");
+		return vmxscope_give_back_error(vc, regs, "VM entry failed");
 	}
 	if (basic < VMXSCOPE_NR_EXIT_REASONS && handlers[basic])
 		return handlers[basic](vc, regs);
-	return vmxscope_abort(vc, regs, "unhandled VM exit");
+	return vmxscope_give_back_error(vc, regs, "unhandled VM exit");
 }
 
 /*
@@ -471,7 +497,7 @@ static unsigned int latency_bucket(u64 ticks)
 }
 
 /*
- * Called by entry.S; returns VMXSCOPE_RESUME or VMXSCOPE_LEAVE.  The TSC is
+ * Called by entry.S; returns VMXSCOPE_RESUME or VMXSCOPE_GIVE_BACK.  The TSC is
  * read first and again just before resuming: what an exit costs in root
  * mode, without the VM exit and VM entry transitions themselves.
  */
@@ -479,8 +505,10 @@ int vmxscope_handle_exit(struct vmxscope_regs *regs)
 {
 	u64 start = rdtsc();
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
-	u32 reason = vmcs_read32(VM_EXIT_REASON);
-	u16 basic = reason & 0xffff;
+	union vmxscope_exit_code reason = {
+		.full = vmcs_read32(VM_EXIT_REASON),
+	};
+	u16 basic = reason.basic;
 	enum vmxscope_exit_action action;
 	u32 *slot;
 
@@ -498,13 +526,13 @@ int vmxscope_handle_exit(struct vmxscope_regs *regs)
 	return VMXSCOPE_RESUME;
 }
 
-/* VMRESUME itself failed (VMfailValid): name the error, then leave. */
+/* VMRESUME itself failed (VMfailValid): name the error, then give the CPU back. */
 void vmxscope_resume_failed(struct vmxscope_regs *regs)
 {
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
-	vmxscope_leave_guest(vc, regs, vmcs_readl(GUEST_RIP));
+	vmxscope_give_back(vc, regs, vmcs_readl(GUEST_RIP));
 	vc->state = VMXSCOPE_CPU_ABORTED;
 	vmxscope_log_deferred(KERN_ERR KBUILD_MODNAME ": CPU %d: VMRESUME failed: VM-instruction error %u (%s); left VMX on this CPU\n",
 			vc->cpu, err, vmxscope_insn_error_name(err));

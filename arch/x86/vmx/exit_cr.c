@@ -13,9 +13,10 @@
 #include "vmcs.h"
 #include "vmx.h"
 
+/* Exit qualification (SDM Table 28-3); asm/vmx.h's number mask misses CR8. */
 #define CR_QUAL_CR(q)		((q) & 0xf)
-#define CR_QUAL_TYPE(q)		(((q) >> 4) & 3)
-#define CR_QUAL_GPR(q)		(((q) >> 8) & 0xf)
+#define CR_QUAL_TYPE(q)		(((q) & CONTROL_REG_ACCESS_TYPE) >> 4)
+#define CR_QUAL_GPR(q)		(((q) & CONTROL_REG_ACCESS_REG) >> 8)
 #define CR_TYPE_MOV_TO		0
 #define CR_TYPE_MOV_FROM	1
 
@@ -92,7 +93,7 @@ static enum vmxscope_exit_action mov_to_cr0(struct vmxscope_cpu *vc,
 					  unsigned long val)
 {
 	if (!(val & X86_CR0_PG))
-		return vmxscope_release_cpu(vc, regs, "guest turns paging off");
+		return vmxscope_give_back_notice(vc, regs, "guest turns paging off");
 	if (vmxscope_cr_violations(val, vmxscope_cfg.cr0_fixed0,
 				 vmxscope_cfg.cr0_fixed1)) {
 		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
@@ -125,15 +126,15 @@ enum vmxscope_exit_action vmxscope_handle_cr(struct vmxscope_cpu *vc,
 			mov_to_cr3(vc, read_gpr(regs, reg));
 			break;
 		}
-		return vmxscope_abort(vc, regs, "unexpected MOV to CR");
+		return vmxscope_give_back_error(vc, regs, "unexpected MOV to CR");
 	case CR_TYPE_MOV_FROM:
 		if (cr != 3)
-			return vmxscope_abort(vc, regs, "unexpected MOV from CR");
+			return vmxscope_give_back_error(vc, regs, "unexpected MOV from CR");
 		write_gpr(regs, reg, vmcs_readl(GUEST_CR3));
 		break;
 	default:
 		/* CLTS and LMSW cannot clear CR0.PG, the one bit masked. */
-		return vmxscope_abort(vc, regs, "unexpected CLTS/LMSW exit");
+		return vmxscope_give_back_error(vc, regs, "unexpected CLTS/LMSW exit");
 	}
 	vmxscope_skip_instruction();
 	return VMXSCOPE_RESUME;

@@ -225,14 +225,14 @@ enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *vc,
 	u32 error = 0;
 
 	if (!(info & INTR_INFO_VALID_MASK))
-		return vmxscope_abort(vc, regs, "exception exit without interruption information");
+		return vmxscope_give_back_error(vc, regs, "exception exit without interruption information");
 	/* NMI exiting (SDM 25.6.1): the guest's NMI, injected back (nmi.c). */
 	if (type == INTR_TYPE_NMI_INTR)
 		return vmxscope_handle_nmi(vc, regs);
 	if (type != INTR_TYPE_HARD_EXCEPTION &&
 	    type != INTR_TYPE_SOFT_EXCEPTION &&
 	    type != INTR_TYPE_PRIV_SW_EXCEPTION)
-		return vmxscope_abort(vc, regs, "unexpected interruption type");
+		return vmxscope_give_back_error(vc, regs, "unexpected interruption type");
 	if (info & INTR_INFO_DELIVER_CODE_MASK)
 		error = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
 
@@ -245,7 +245,7 @@ enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *vc,
 		 * back and the faults recur natively, where the platform resets.
 		 */
 		if (!event_during_delivery(idt, &info, &error))
-			return vmxscope_abort(vc, regs, "exception during #DF delivery (triple fault)");
+			return vmxscope_give_back_error(vc, regs, "exception during #DF delivery (triple fault)");
 	} else if ((info & INTR_INFO_UNBLOCK_NMI) && vector != X86_TRAP_DF) {
 		/*
 		 * The fault hit an IRET that had unblocked NMIs; delivering

@@ -248,7 +248,7 @@ static bool element_fault(struct vmxscope_cpu *vc, const struct string_op *op,
 
 /*
  * INS/OUTS, with or without REP.  Returns VMXSCOPE_RESUME, or
- * VMXSCOPE_LEAVE after an abort for what cannot be emulated exactly.
+ * VMXSCOPE_GIVE_BACK after an abort for what cannot be emulated exactly.
  */
 static enum vmxscope_exit_action handle_string(struct vmxscope_cpu *vc,
 					     struct vmxscope_regs *regs,
@@ -298,14 +298,14 @@ static enum vmxscope_exit_action handle_string(struct vmxscope_cpu *vc,
 
 		/* SDM 28.2.5: the CPU computed the first one itself. */
 		if (!done && la != vmcs_readl(GUEST_LINEAR_ADDRESS))
-			return vmxscope_abort(vc, regs, "INS/OUTS linear address differs from the CPU's");
+			return vmxscope_give_back_error(vc, regs, "INS/OUTS linear address differs from the CPU's");
 
 		/* The operand is checked before the port is touched. */
 		r = vmxscope_gmem_map(&op->g, la, op->size, op->in, &span, &f);
 		if (r != VMXSCOPE_GMEM_OK) {
 			if (element_fault(vc, op, r, &f))
 				return VMXSCOPE_RESUME;
-			return vmxscope_abort(vc, regs, r == VMXSCOPE_GMEM_NOT_RAM ?
+			return vmxscope_give_back_error(vc, regs, r == VMXSCOPE_GMEM_NOT_RAM ?
 					    "INS/OUTS operand not in RAM" :
 					    "INS/OUTS operand's page tables kept changing");
 		}
@@ -353,26 +353,26 @@ enum vmxscope_exit_action vmxscope_handle_io(struct vmxscope_cpu *vc,
 	u32 info;
 
 	if (size != 1 && size != 2 && size != 4)
-		return vmxscope_abort(vc, regs, "I/O exit with an unknown size");
+		return vmxscope_give_back_error(vc, regs, "I/O exit with an unknown size");
 	if (!(q & IO_QUAL_STRING))
 		return handle_port(vc, regs, op.port, size, op.in);
 
 	/* SDM A.1: IA32_VMX_BASIC[54] says INS/OUTS fill the info field. */
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
 	if (!(basic & VMX_BASIC_INOUT))
-		return vmxscope_abort(vc, regs, "INS/OUTS without instruction information");
+		return vmxscope_give_back_error(vc, regs, "INS/OUTS without instruction information");
 	if (!vmxscope_gmem_init(&op.g, vmcs_readl(GUEST_RFLAGS)))
-		return vmxscope_abort(vc, regs, "INS/OUTS outside IA-32e paging");
+		return vmxscope_give_back_error(vc, regs, "INS/OUTS outside IA-32e paging");
 
 	info = vmcs_read32(VMX_INSTRUCTION_INFO);
 	op.ad = IO_INFO_ADDR_SIZE(info);
 	if (op.ad > 2)
-		return vmxscope_abort(vc, regs, "INS/OUTS with an unknown address size");
+		return vmxscope_give_back_error(vc, regs, "INS/OUTS with an unknown address size");
 	op.amask = op.ad == 2 ? ~0ULL : op.ad == 1 ? 0xffffffffULL : 0xffffULL;
 	/* INS always writes ES:[rDI]; the field is undefined for it. */
 	op.seg = op.in ? SEG_ES : IO_INFO_SEG(info);
 	if (op.seg > SEG_GS)
-		return vmxscope_abort(vc, regs, "OUTS with an unknown segment");
+		return vmxscope_give_back_error(vc, regs, "OUTS with an unknown segment");
 	read_seg(op.seg, &op.s);
 	op.compat = !(vmcs_read32(GUEST_CS_AR_BYTES) & SEG_AR_L);
 	return handle_string(vc, regs, &op);

@@ -60,7 +60,7 @@ void vmxscope_nmi_root_begin(void)
 	this_cpu_write(root_vmcs_current, true);
 }
 
-/* Before VMCLEAR: from here an NMI is only recorded (leave path). */
+/* Before VMCLEAR: from here an NMI is only recorded (give-back path). */
 void vmxscope_nmi_root_end(void)
 {
 	this_cpu_write(root_vmcs_current, false);
@@ -94,6 +94,11 @@ void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 {
 	u32 ctl, want;
 
+	/* A VMX instruction failed in root: the guest prints it (vmcs.h). */
+	if (unlikely(this_cpu_read(vmxscope_vmx_fail.insn)) && !vc->fail_kicked) {
+		vc->fail_kicked = true;
+		vmxscope_kick(vc, VMXSCOPE_KICK_LOG);
+	}
 	do {
 		if (this_cpu_read(root_nmi)) {
 			this_cpu_write(root_nmi, false);
@@ -165,11 +170,11 @@ enum vmxscope_exit_action vmxscope_handle_nmi(struct vmxscope_cpu *vc,
 }
 
 /*
- * After VMXOFF (leave path, Linux's IDT back): what root still owed the
+ * After VMXOFF (give-back path, Linux's IDT back): what root still owed the
  * guest.  Not root any more, so Linux's APIC code may run: a pending NMI
  * becomes a real self-NMI, a pending doorbell its irq_work.
  */
-void vmxscope_nmi_after_leave(struct vmxscope_cpu *vc)
+void vmxscope_nmi_after_give_back(struct vmxscope_cpu *vc)
 {
 	if (this_cpu_read(root_nmi))
 		vc->nmi_pending = true;
@@ -187,8 +192,12 @@ void vmxscope_kick_run(struct vmxscope_cpu *vc, unsigned int why)
 {
 	if (why & VMXSCOPE_KICK_RING)
 		vmxscope_trace_kick();
-	if (why & VMXSCOPE_KICK_LEAVE)
-		irq_work_queue(&vc->leave_work);
+	if (why & VMXSCOPE_KICK_GIVE_BACK)
+		irq_work_queue(&vc->give_back_work);
+	if (why & VMXSCOPE_KICK_LOG) {
+		vmxscope_vmx_fail_report(vc->cpu);
+		vc->fail_kicked = false;
+	}
 }
 
 /* Guest side: Linux's NMI handler chain calls this for every NMI. */

@@ -119,7 +119,7 @@ static void sync_one(void *unused)
 	if (vc && vc->state == VMXSCOPE_CPU_GUEST)
 		asm volatile("vmcall"
 			     : : "a" (VMXSCOPE_VMCALL_SYNC),
-			       "d" (vmxscope_cfg.leave_key)
+			       "d" (vmxscope_cfg.vmcall_key)
 			     : "cc", "memory");
 }
 

@@ -19,10 +19,45 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-DEFINE_PER_CPU(unsigned long, vmxscope_vmwrite_failed_field);
+DEFINE_PER_CPU(struct vmxscope_vmx_fail, vmxscope_vmx_fail);
 
-/* VMCS access-rights format (SDM 24.4.1, seed book §3.8.1.1). */
-#define VMX_AR_UNUSABLE		BIT(16)
+/*
+ * The first failure of a VMX instruction on this CPU (vmcs.h), in root
+ * mode or not: recorded only, for vmxscope_vmx_fail_report().
+ */
+void vmxscope_vmx_failed(const char *insn, unsigned long operand, bool valid)
+{
+	struct vmxscope_vmx_fail *f = this_cpu_ptr(&vmxscope_vmx_fail);
+	unsigned long error = 0;
+
+	if (f->insn)
+		return;
+	/* VMfailValid: a current VMCS holds the error (SDM 31.4). */
+	if (valid)
+		vmcs_read_try(VM_INSTRUCTION_ERROR, &error);
+	f->operand = operand;
+	f->error = error;
+	f->insn = insn;
+}
+
+/*
+ * Out of root mode: print and forget @cpu's recorded failure, in any
+ * context (deferred printk).  Returns whether there was one.
+ */
+bool vmxscope_vmx_fail_report(int cpu)
+{
+	struct vmxscope_vmx_fail *f = per_cpu_ptr(&vmxscope_vmx_fail, cpu);
+	const char *insn = READ_ONCE(f->insn);
+
+	if (!insn)
+		return false;
+	vmxscope_log_deferred(KERN_ERR KBUILD_MODNAME ": CPU %d: %s %#lx failed: VM-instruction error %u (%s)\n",
+			      cpu, insn, f->operand, f->error,
+			      f->error ? vmxscope_insn_error_name(f->error) :
+					 "VMfailInvalid: no current VMCS");
+	WRITE_ONCE(f->insn, NULL);
+	return true;
+}
 
 struct seg_fields {
 	unsigned long sel, base, limit, ar;
@@ -107,7 +142,7 @@ static void guest_segment(const struct seg_fields *f, u16 sel,
 
 	vmcs_write16(f->sel, sel);
 	if (!(sel & ~3) || !seg_access_rights(sel, &ar)) {
-		vmcs_write32(f->ar, VMX_AR_UNUSABLE);
+		vmcs_write32(f->ar, VMX_AR_UNUSABLE_MASK);
 		vmcs_write32(f->limit, 0);
 		vmcs_writel(f->base, 0);
 		return;
@@ -272,38 +307,14 @@ static void setup_exit_entry_controls(void)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 }
 
-/* Fills the current VMCS; returns -EIO naming the field a VMWRITE refused. */
+/* Fills the current VMCS; -EIO if a VMWRITE failed (recorded, vmcs.h). */
 int vmxscope_vmcs_setup(struct vmxscope_cpu *vc)
 {
-	unsigned long failed;
-
-	this_cpu_write(vmxscope_vmwrite_failed_field, 0);
 	setup_exec_controls(vc);
 	setup_exit_entry_controls();
 	setup_host_state(vc);
 	setup_guest_state();
-	failed = this_cpu_read(vmxscope_vmwrite_failed_field);
-	if (failed) {
-		pr_err("CPU %d: VMWRITE of field %#lx failed (VM-instruction error %u)\n",
-		       vc->cpu, failed & 0xffff, vmcs_read32(VM_INSTRUCTION_ERROR));
-		return -EIO;
-	}
-	return 0;
-}
-
-/*
- * VMREAD that reports failure instead of assuming success: a field this
- * CPU does not support fails VMfailValid, error 12 (SDM 31.4).
- */
-static __always_inline bool vmcs_read_checked(unsigned long field,
-					      unsigned long *value)
-{
-	bool fail;
-
-	asm volatile("vmread %[field], %[value]"
-		     : [value] "=rm" (*value), "=@ccbe" (fail)
-		     : [field] "r" (field));
-	return fail;
+	return this_cpu_read(vmxscope_vmx_fail.insn) ? -EIO : 0;
 }
 
 #define DUMP_ENCODING(name, enc, area)	enc,
@@ -328,7 +339,7 @@ void vmxscope_vmcs_dump(struct vmxscope_vmcs_field *out)
 		out[i].flags = 0;
 		if (dump_encodings[i] == VM_INSTRUCTION_ERROR)
 			v = insn_error;
-		else if (vmcs_read_checked(dump_encodings[i], &v))
+		else if (vmcs_read_try(dump_encodings[i], &v))
 			out[i].flags = VMXSCOPE_VMCS_UNSUPPORTED;
 		out[i].value = out[i].flags ? 0 : v;
 	}

@@ -25,28 +25,66 @@
 			 ((field) & 0x6001) != ((width) << 13),		\
 			 "VMCS accessor width does not match the field")
 
-/* Per-CPU sticky error of VMWRITE, checked once after a batch of writes. */
-DECLARE_PER_CPU(unsigned long, vmxscope_vmwrite_failed_field);
+/*
+ * VMX instructions report failure in RFLAGS (SDM 31.2): CF=1 VMfailInvalid
+ * (no current VMCS), ZF=1 VMfailValid (the error number is in the VMCS's
+ * VM-instruction error field).  Every wrapper below records its CPU's
+ * first failure, naming the instruction, the field or operand and the
+ * error (vmcs.c); it is printed from where Linux code may run: by the
+ * caller out of root mode, or by the guest after a doorbell (nmi.c).
+ */
+struct vmxscope_vmx_fail {
+	const char *insn;	/* NULL: nothing recorded */
+	unsigned long operand;	/* field encoding, address or type */
+	u32 error;		/* VM-instruction error, 0 for VMfailInvalid */
+};
+
+DECLARE_PER_CPU(struct vmxscope_vmx_fail, vmxscope_vmx_fail);
+
+void vmxscope_vmx_failed(const char *insn, unsigned long operand, bool valid);
+
+/* The outcome of a VMX instruction; true on failure, which is recorded. */
+static __always_inline bool vmx_result(const char *insn, unsigned long op,
+				       bool invalid, bool valid)
+{
+	if (unlikely(invalid || valid))
+		vmxscope_vmx_failed(insn, op, valid);
+	return invalid || valid;
+}
+
+/*
+ * VMREAD; returns 0, or 1 for VMfailInvalid, 2 for VMfailValid (a field
+ * this CPU does not support: error 12).  The VMCS dump probes with it.
+ */
+static __always_inline int vmcs_read_try(unsigned long field,
+					 unsigned long *value)
+{
+	bool invalid, valid;
+
+	asm volatile("vmread %[field], %[value]"
+		     : [value] "=rm" (*value), "=@ccc" (invalid), "=@ccz" (valid)
+		     : [field] "r" (field));
+	return invalid ? 1 : valid ? 2 : 0;
+}
 
 static __always_inline unsigned long __vmcs_read(unsigned long field)
 {
 	unsigned long value;
+	int fail = vmcs_read_try(field, &value);
 
-	asm volatile("vmread %[field], %[value]"
-		     : [value] "=rm" (value) : [field] "r" (field) : "cc");
+	vmx_result("vmread", field, fail == 1, fail == 2);
 	return value;
 }
 
 static __always_inline void __vmcs_write(unsigned long field,
 					 unsigned long value)
 {
-	bool fail;
+	bool invalid, valid;
 
 	asm volatile("vmwrite %[value], %[field]"
-		     : "=@ccbe" (fail)
+		     : "=@ccc" (invalid), "=@ccz" (valid)
 		     : [field] "r" (field), [value] "rm" (value) : "memory");
-	if (unlikely(fail))
-		this_cpu_write(vmxscope_vmwrite_failed_field, field | (1UL << 63));
+	vmx_result("vmwrite", field, invalid, valid);
 }
 
 static __always_inline u16 vmcs_read16(unsigned long field)
@@ -98,66 +136,61 @@ static __always_inline void vmcs_writel(unsigned long field,
 	__vmcs_write(field, value);
 }
 
-/*
- * VMX instructions report failure in RFLAGS (SDM 31.2): CF=1 VMfailInvalid,
- * ZF=1 VMfailValid (error number in VM_INSTRUCTION_ERROR).  Each returns
- * true on failure.
- */
 static __always_inline bool vmx_on(u64 pa)
 {
-	bool fail;
+	bool invalid, valid;
 
-	asm volatile("vmxon %[pa]" : "=@ccbe" (fail) : [pa] "m" (pa)
-		     : "memory");
-	return fail;
+	asm volatile("vmxon %[pa]" : "=@ccc" (invalid), "=@ccz" (valid)
+		     : [pa] "m" (pa) : "memory");
+	return vmx_result("vmxon", pa, invalid, valid);
 }
 
 static __always_inline bool vmx_off(void)
 {
-	bool fail;
+	bool invalid, valid;
 
-	asm volatile("vmxoff" : "=@ccbe" (fail) : : "memory");
-	return fail;
+	asm volatile("vmxoff" : "=@ccc" (invalid), "=@ccz" (valid) : : "memory");
+	return vmx_result("vmxoff", 0, invalid, valid);
 }
 
 static __always_inline bool vmcs_clear(u64 pa)
 {
-	bool fail;
+	bool invalid, valid;
 
-	asm volatile("vmclear %[pa]" : "=@ccbe" (fail) : [pa] "m" (pa)
-		     : "memory");
-	return fail;
+	asm volatile("vmclear %[pa]" : "=@ccc" (invalid), "=@ccz" (valid)
+		     : [pa] "m" (pa) : "memory");
+	return vmx_result("vmclear", pa, invalid, valid);
 }
 
 static __always_inline bool vmcs_load(u64 pa)
 {
-	bool fail;
+	bool invalid, valid;
 
-	asm volatile("vmptrld %[pa]" : "=@ccbe" (fail) : [pa] "m" (pa)
-		     : "memory");
-	return fail;
+	asm volatile("vmptrld %[pa]" : "=@ccc" (invalid), "=@ccz" (valid)
+		     : [pa] "m" (pa) : "memory");
+	return vmx_result("vmptrld", pa, invalid, valid);
 }
 
 /* SDM 30.3 "INVEPT": the descriptor is the EPTP and a reserved quadword. */
 static __always_inline bool vmx_invept(unsigned long type, u64 eptp)
 {
 	struct { u64 eptp, rsvd; } desc = { eptp, 0 };
-	bool fail;
+	bool invalid, valid;
 
-	asm volatile("invept %[desc], %[type]" : "=@ccbe" (fail)
+	asm volatile("invept %[desc], %[type]" : "=@ccc" (invalid), "=@ccz" (valid)
 		     : [desc] "m" (desc), [type] "r" (type) : "memory");
-	return fail;
+	return vmx_result("invept", type, invalid, valid);
 }
 
 /* SDM 30.3 "INVVPID": VPID in bits 15:0, linear address in bits 127:64. */
 static __always_inline bool vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
 {
 	struct { u64 vpid, gva; } desc = { vpid, gva };
-	bool fail;
+	bool invalid, valid;
 
-	asm volatile("invvpid %[desc], %[type]" : "=@ccbe" (fail)
+	asm volatile("invvpid %[desc], %[type]" : "=@ccc" (invalid), "=@ccz" (valid)
 		     : [desc] "m" (desc), [type] "r" (type) : "memory");
-	return fail;
+	return vmx_result("invvpid", type, invalid, valid);
 }
 
 #endif /* _VMXSCOPE_VMCS_H */

@@ -85,7 +85,7 @@ static void free_vcpu(struct vmxscope_cpu *vc)
 {
 	if (!vc)
 		return;
-	irq_work_sync(&vc->leave_work);
+	irq_work_sync(&vc->give_back_work);
 	free_page((unsigned long)vc->vmxon);
 	free_page((unsigned long)vc->vmcs);
 	free_root_stack(vc);
@@ -94,13 +94,13 @@ static void free_vcpu(struct vmxscope_cpu *vc)
 	kfree(vc);
 }
 
-/* Queued from root mode when the guest must ask to leave itself. */
-static void leave_work_fn(struct irq_work *work)
+/* Queued from root mode when the guest must ask for the give-back itself. */
+static void give_back_work_fn(struct irq_work *work)
 {
 	struct vmxscope_cpu *vc = container_of(work, struct vmxscope_cpu,
-					       leave_work);
+					       give_back_work);
 
-	vmxscope_cpu_leave(vc);
+	vmxscope_cpu_give_back(vc);
 	vmxscope_gave_back_log(vc);
 }
 
@@ -114,7 +114,7 @@ static struct vmxscope_cpu *alloc_vcpu(unsigned int cpu)
 		return NULL;
 	vc->cpu = cpu;
 	vc->vpid = cpu + 1;	/* VPID 0 is the host's (SDM 29.1) */
-	init_irq_work(&vc->leave_work, leave_work_fn);
+	init_irq_work(&vc->give_back_work, give_back_work_fn);
 	vc->vmxon = (void *)get_zeroed_page(GFP_KERNEL);
 	vc->vmcs = (void *)get_zeroed_page(GFP_KERNEL);
 
@@ -173,19 +173,19 @@ static int vmxscope_cpu_offline(unsigned int cpu)
 	struct vmxscope_cpu *vc = vcpus[cpu];
 
 	local_irq_disable();
-	vmxscope_cpu_leave(vc);
+	vmxscope_cpu_give_back(vc);
 	local_irq_enable();
 	if (vc->state == VMXSCOPE_CPU_ABORTED)
 		vc->state = VMXSCOPE_CPU_OFF;
 	return 0;
 }
 
-static void leave_this_cpu(void *unused)
+static void give_back_this_cpu(void *unused)
 {
 	struct vmxscope_cpu *vc = vcpus[smp_processor_id()];
 
 	if (vc)
-		vmxscope_cpu_leave(vc);
+		vmxscope_cpu_give_back(vc);
 }
 
 /*
@@ -196,7 +196,7 @@ static void leave_this_cpu(void *unused)
 static int vmxscope_reboot(struct notifier_block *nb, unsigned long action,
 			 void *data)
 {
-	on_each_cpu(leave_this_cpu, NULL, 1);
+	on_each_cpu(give_back_this_cpu, NULL, 1);
 	return NOTIFY_DONE;
 }
 
@@ -212,12 +212,12 @@ static struct notifier_block reboot_nb = {
  * others from the crash NMI.  Leaving is one VMCALL; nothing here sleeps
  * or takes a lock.
  */
-static void vmxscope_emergency_leave(void)
+static void vmxscope_emergency_give_back(void)
 {
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 
 	if (vc)
-		vmxscope_cpu_leave(vc);
+		vmxscope_cpu_give_back(vc);
 }
 
 /*
@@ -226,7 +226,7 @@ static void vmxscope_emergency_leave(void)
  */
 static int vmxscope_suspend(void)
 {
-	leave_this_cpu(NULL);
+	give_back_this_cpu(NULL);
 	return 0;
 }
 
@@ -296,7 +296,7 @@ int vmxscope_vmx_init(void)
 	ret = alloc_shared();
 	if (ret)
 		goto free;
-	vmxscope_cfg.leave_key = get_random_u64();
+	vmxscope_cfg.vmcall_key = get_random_u64();
 	vmxscope_cfg.cpuid_fault = boot_cpu_has(X86_FEATURE_CPUID_FAULT);
 
 	ret = vmxscope_nmi_register();
@@ -304,7 +304,7 @@ int vmxscope_vmx_init(void)
 		goto free;
 	nmi_registered = true;
 	/* Before any CPU is virtualized: a crash meanwhile finds it. */
-	cpu_emergency_register_virt_callback(vmxscope_emergency_leave);
+	cpu_emergency_register_virt_callback(vmxscope_emergency_give_back);
 	emergency_cb = true;
 	loading = true;
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "vmxscope:online",
@@ -333,7 +333,7 @@ void vmxscope_vmx_exit(void)
 	}
 	hp_state = -1;
 	if (emergency_cb)
-		cpu_emergency_unregister_virt_callback(vmxscope_emergency_leave);
+		cpu_emergency_unregister_virt_callback(vmxscope_emergency_give_back);
 	emergency_cb = false;
 	/* Every CPU is out: no doorbell can come any more. */
 	if (nmi_registered)
@@ -416,7 +416,7 @@ static void dump_this_cpu(void *arg)
 	WRITE_ONCE(vc->dump, req->buf);
 	barrier();
 	asm volatile("vmcall"
-		     : : "a" (VMXSCOPE_VMCALL_DUMP), "d" (vmxscope_cfg.leave_key)
+		     : : "a" (VMXSCOPE_VMCALL_DUMP), "d" (vmxscope_cfg.vmcall_key)
 		     : "cc", "memory");
 	barrier();
 	WRITE_ONCE(vc->dump, NULL);

@@ -4,7 +4,7 @@
  *
  * Lifecycle (seed 001, SDM Vol. 3C ch. 24): VMXON -> VMCLEAR -> VMPTRLD ->
  * fill the VMCS -> VMLAUNCH; VM exits come to vmxscope_vmexit (entry.S) and
- * VMRESUME; a keyed VMCALL from ring 0 leaves: VMCLEAR -> VMXOFF.
+ * VMRESUME; a keyed VMCALL from ring 0 gives the CPU back: VMCLEAR -> VMXOFF.
  */
 #ifndef _VMXSCOPE_VMX_H
 #define _VMXSCOPE_VMX_H
@@ -19,7 +19,7 @@
 #include <vmxscope/vmxscope.h>
 
 /* RAX of vmxscope's own VMCALLs; RDX carries the per-load key. */
-#define VMXSCOPE_VMCALL_LEAVE	0x766d7873636f0001ULL	/* "vmxsco" 1 */
+#define VMXSCOPE_VMCALL_GIVE_BACK	0x766d7873636f0001ULL	/* "vmxsco" 1 */
 #define VMXSCOPE_VMCALL_SYNC	0x766d7873636f0002ULL	/* take the traps */
 #define VMXSCOPE_VMCALL_DUMP	0x766d7873636f0003ULL	/* VMREAD the VMCS */
 
@@ -36,7 +36,7 @@ struct vmxscope_count {
 /*
  * Guest registers as entry.S saves them on the host stack at a VM exit,
  * lowest address first, followed by an IRET frame and the selectors and
- * bases that the leave path fills to return to the guest's context
+ * bases that the give-back path fills to return to the guest's context
  * without VMX (offsets in entry.h).
  */
 struct vmxscope_regs {
@@ -57,7 +57,7 @@ struct vmxscope_config {
 	u64 eptp;
 	unsigned long host_cr3;
 	unsigned long host_idt;			/* root's IDT (nmi.c) */
-	u64 leave_key;
+	u64 vmcall_key;
 	bool invept_single, invvpid_single;
 	bool cpuid_fault;			/* Linux may enable CPUID faulting */
 };
@@ -80,12 +80,13 @@ struct vmxscope_cpu {
 	u64 vmxon_pa, vmcs_pa;
 	u16 vpid;
 	bool launching;			/* inside vmxscope_launch() */
-	bool leave_queued;		/* leave_work will give the CPU back */
-	struct irq_work leave_work;
+	bool give_back_queued;		/* give_back_work will give the CPU back */
+	struct irq_work give_back_work;
 	/* Root mode's debts to the guest (nmi.c): its NMI, a doorbell. */
 	bool nmi_pending;
 	unsigned int kick_wanted;	/* VMXSCOPE_KICK_* */
 	bool mce;			/* #MC during VM entry: hand to Linux */
+	bool fail_kicked;		/* a VMX failure's report is asked for */
 	u64 exit_tsc;			/* TSC when the current exit began */
 	/* Why give_back() left VMX; printed once out of root mode. */
 	const char *gave_back_why, *gave_back_level;
@@ -109,10 +110,28 @@ struct vmxscope_cpu {
 
 DECLARE_PER_CPU(struct vmxscope_cpu *, vmxscope_cpu);
 
-/* Handlers return whether the guest resumes or this CPU leaves VMX. */
+/*
+ * The exit-reason field (SDM 25.9.1, Table 25-17); the kernel's own union
+ * is KVM-internal, not in asm/vmx.h.
+ */
+union vmxscope_exit_code {
+	struct {
+		u32 basic		: 16;
+		u32 reserved16		: 1;
+		u32 reserved17		: 10;
+		u32 enclave_mode	: 1;
+		u32 smi_pending_mtf	: 1;
+		u32 smi_from_vmx_root	: 1;
+		u32 reserved30		: 1;
+		u32 failed_vmentry	: 1;
+	};
+	u32 full;
+};
+
+/* Handlers return whether the guest resumes or this CPU is given back. */
 enum vmxscope_exit_action {
 	VMXSCOPE_RESUME,
-	VMXSCOPE_LEAVE,
+	VMXSCOPE_GIVE_BACK,
 };
 
 typedef enum vmxscope_exit_action (*vmxscope_exit_handler_t)(struct vmxscope_cpu *,
@@ -122,7 +141,8 @@ typedef enum vmxscope_exit_action (*vmxscope_exit_handler_t)(struct vmxscope_cpu
 int vmxscope_caps_check(void);
 int vmxscope_cpu_check(void);
 
-/* vmcs.c: the six areas of the VMCS (seed 000). */
+/* vmcs.c: the six areas of the VMCS (seed 000); failures (vmcs.h). */
+bool vmxscope_vmx_fail_report(int cpu);
 int vmxscope_vmcs_setup(struct vmxscope_cpu *vc);
 void vmxscope_vmcs_dump(struct vmxscope_vmcs_field *out);
 
@@ -132,8 +152,8 @@ void vmxscope_vmcs_check_failed(struct vmxscope_cpu *vc, unsigned int hw_class);
 
 /* cpu.c */
 int vmxscope_cpu_enter(struct vmxscope_cpu *vc);
-void vmxscope_cpu_leave(struct vmxscope_cpu *vc);
-enum vmxscope_exit_action vmxscope_leave_guest(struct vmxscope_cpu *vc,
+void vmxscope_cpu_give_back(struct vmxscope_cpu *vc);
+enum vmxscope_exit_action vmxscope_give_back(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   unsigned long rip);
 
@@ -146,11 +166,11 @@ void vmxscope_resume_failed(struct vmxscope_regs *regs);
 void vmxscope_skip_instruction(void);
 void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error);
 const char *vmxscope_insn_error_name(u32 error);
-enum vmxscope_exit_action vmxscope_abort(struct vmxscope_cpu *vc,
+enum vmxscope_exit_action vmxscope_give_back_error(struct vmxscope_cpu *vc,
 				     struct vmxscope_regs *regs, const char *why);
 void vmxscope_gave_back_log(struct vmxscope_cpu *vc);
 __printf(1, 2) void vmxscope_log_deferred(const char *fmt, ...);
-enum vmxscope_exit_action vmxscope_release_cpu(struct vmxscope_cpu *vc,
+enum vmxscope_exit_action vmxscope_give_back_notice(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   const char *why);
 void vmxscope_reinject(u32 info, u32 error);
@@ -167,13 +187,14 @@ int vmxscope_xsetbv_safe(u32 index, u64 val);
 
 /* nmi.c: NMIs in and out of root mode, and the doorbell to the guest. */
 #define VMXSCOPE_KICK_RING	BIT(0)	/* drain this CPU's event ring */
-#define VMXSCOPE_KICK_LEAVE	BIT(1)	/* queue leave_work */
+#define VMXSCOPE_KICK_GIVE_BACK	BIT(1)	/* queue give_back_work */
+#define VMXSCOPE_KICK_LOG	BIT(2)	/* print a VMX instruction failure */
 void vmxscope_root_nmi(void);			/* entry.S */
 void vmxscope_root_nmi_record(void);
 void vmxscope_nmi_root_begin(void);
 void vmxscope_nmi_root_end(void);
 void vmxscope_nmi_entry(struct vmxscope_cpu *vc);
-void vmxscope_nmi_after_leave(struct vmxscope_cpu *vc);
+void vmxscope_nmi_after_give_back(struct vmxscope_cpu *vc);
 void vmxscope_kick(struct vmxscope_cpu *vc, unsigned int why);
 void vmxscope_kick_run(struct vmxscope_cpu *vc, unsigned int why);
 int vmxscope_nmi_register(void);
