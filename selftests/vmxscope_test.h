@@ -128,16 +128,16 @@ static inline int vmxscope_trap_count(int fd, int cpu, unsigned int kind,
 				    unsigned int id, unsigned long long *reads,
 				    unsigned long long *writes)
 {
-	struct vmxscope_trap_count c[256];
+	struct vmxscope_trap_count c[VMXSCOPE_MAX_TRAP_COUNTS];
 	struct vmxscope_trap_stats s = {
-		.cpu = cpu, .capacity = 256, .counts = (unsigned long)c,
+		.cpu = cpu, .capacity = VMXSCOPE_MAX_TRAP_COUNTS, .counts = (unsigned long)c,
 	};
 	unsigned int i;
 
 	*reads = *writes = 0;
 	if (ioctl(fd, VMXSCOPE_GET_TRAP_STATS, &s))
 		return -errno;
-	for (i = 0; i < s.nr && i < 256; i++) {
+	for (i = 0; i < s.nr && i < VMXSCOPE_MAX_TRAP_COUNTS; i++) {
 		if (c[i].kind == kind && c[i].id == id) {
 			*reads = c[i].reads;
 			*writes = c[i].writes;

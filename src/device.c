@@ -21,8 +21,6 @@
 #include <vmxscope/traps.h>
 #include <vmxscope/vmxscope.h>
 
-#define TRAP_STATS_MAX	256	/* a CPU counts at most this many kinds/ids */
-
 static long get_info(void __user *uarg)
 {
 	struct vmxscope_info info = {
@@ -77,11 +75,11 @@ static long get_trap_stats(void __user *uarg)
 	if (s.reserved0 || !zero(s.reserved, sizeof(s.reserved)) ||
 	    s.cpu >= nr_cpu_ids)
 		return -EINVAL;
-	n = min_t(u32, s.capacity, TRAP_STATS_MAX);
-	buf = kcalloc(TRAP_STATS_MAX, sizeof(*buf), GFP_KERNEL);
+	n = min_t(u32, s.capacity, VMXSCOPE_MAX_TRAP_COUNTS);
+	buf = kcalloc(VMXSCOPE_MAX_TRAP_COUNTS, sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
-	ret = vmxscope_read_trap_counts(s.cpu, buf, TRAP_STATS_MAX, &s.nr,
+	ret = vmxscope_read_trap_counts(s.cpu, buf, VMXSCOPE_MAX_TRAP_COUNTS, &s.nr,
 				      &s.dropped);
 	if (!ret && n && copy_to_user(u64_to_user_ptr(s.counts), buf,
 				      min(n, s.nr) * sizeof(*buf)))

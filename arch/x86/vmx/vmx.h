@@ -24,7 +24,7 @@
 #define VMXSCOPE_VMCALL_DUMP	0x766d7873636f0003ULL	/* VMREAD the VMCS */
 
 /* Per-CPU table of trap counts, keyed by kind and MSR/port/vector. */
-#define VMXSCOPE_COUNT_SLOTS	256
+#define VMXSCOPE_COUNT_SLOTS	VMXSCOPE_MAX_TRAP_COUNTS
 
 struct vmxscope_count {
 	u64 key;		/* kind << 32 | id; 0 = free */

@@ -160,10 +160,14 @@ struct vmxscope_trap_count {
 	__u64 writes;		/* WRMSR, OUT/OUTS */
 };
 
+/* A CPU counts at most this many distinct MSRs, ports and vectors. */
+#define VMXSCOPE_MAX_TRAP_COUNTS	256
+
 /*
  * Trap counts of one CPU: up to @capacity entries are written at @counts
  * (a user pointer to struct vmxscope_trap_count[]); @nr says how many there
- * are, which may exceed @capacity (then call again with more room).
+ * are, which may exceed @capacity (then call again with more room), but
+ * never VMXSCOPE_MAX_TRAP_COUNTS.
  */
 struct vmxscope_trap_stats {
 	__u32 cpu;		/* in */
