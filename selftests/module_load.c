@@ -48,18 +48,6 @@ static int read_sysfs(const char *path, char *out, size_t len)
 	return 0;
 }
 
-/* Writes @val to a sysfs file; 0 or -errno. */
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 FIXTURE(unloaded) {
 };
 
@@ -190,8 +178,8 @@ TEST_F(unloaded, cpu_failing_after_load_comes_online_unvirtualized)
 	ASSERT_EQ(ncpus, vmxscope_cpus_virtualized());
 
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
-	ASSERT_EQ(0, write_file(path, "0"));
-	EXPECT_EQ(0, write_file(path, "1"));
+	ASSERT_EQ(0, vmxscope_write_file(path, "0"));
+	EXPECT_EQ(0, vmxscope_write_file(path, "1"));
 	EXPECT_EQ(ncpus, sysconf(_SC_NPROCESSORS_ONLN));
 	EXPECT_EQ(ncpus - 1, vmxscope_cpus_virtualized());
 

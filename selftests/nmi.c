@@ -28,17 +28,6 @@ static void *spin_cpuid(void *arg)
 	return NULL;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, s, strlen(s)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 /* How many times @cpu answered an NMI backtrace request in @log. */
 static int answers(const char *log, int cpu)
 {
@@ -74,14 +63,14 @@ TEST(nmi_backtraces_answered_by_every_cpu_while_exiting)
 					    (void *)(long)cpu));
 
 	/* Backtraces go to the ring buffer only: they are expected here. */
-	ASSERT_EQ(0, write_str("/proc/sys/kernel/printk", "1"));
+	ASSERT_EQ(0, vmxscope_write_file("/proc/sys/kernel/printk", "1"));
 	klogctl(5, NULL, 0);		/* SYSLOG_ACTION_CLEAR */
 	for (i = 0; i < ROUNDS; i++) {
-		ASSERT_EQ(0, write_str("/proc/sysrq-trigger", "l"));
+		ASSERT_EQ(0, vmxscope_write_file("/proc/sysrq-trigger", "l"));
 		usleep(100000);
 	}
 	len = klogctl(3, log, LOG_SIZE - 1);	/* SYSLOG_ACTION_READ_ALL */
-	write_str("/proc/sys/kernel/printk", "8");
+	vmxscope_write_file("/proc/sys/kernel/printk", "8");
 	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	for (cpu = 0; cpu < ncpus; cpu++)
 		pthread_join(th[cpu], NULL);

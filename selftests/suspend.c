@@ -10,17 +10,6 @@
 
 #define TSC_AUX	0xc0000103
 
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 static long read_long(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -84,10 +73,10 @@ TEST(suspend_resume_keeps_every_cpu_virtualized)
 		before[cpu] = msr_reads_after_one(fd, cpu);
 
 	ok = read_long("/sys/power/suspend_stats/success");
-	write_file("/sys/module/suspend/parameters/pm_test_delay", "1");
-	ASSERT_EQ(0, write_file("/sys/power/pm_test", "core"));
-	ASSERT_EQ(0, write_file("/sys/power/state", "mem"));
-	write_file("/sys/power/pm_test", "none");
+	vmxscope_write_file("/sys/module/suspend/parameters/pm_test_delay", "1");
+	ASSERT_EQ(0, vmxscope_write_file("/sys/power/pm_test", "core"));
+	ASSERT_EQ(0, vmxscope_write_file("/sys/power/state", "mem"));
+	vmxscope_write_file("/sys/power/pm_test", "none");
 	/* The kernel went through suspend and resume. */
 	EXPECT_EQ(ok + 1, read_long("/sys/power/suspend_stats/success"));
 

@@ -34,10 +34,10 @@ static inline bool vmxscope_loaded(void)
 	return access("/sys/module/vmxscope", F_OK) == 0;
 }
 
-/* finit_module(2) of vmxscope.ko with @params; returns 0 or -errno. */
-static inline int vmxscope_load(const char *params)
+/* finit_module(2) of the module file @path; returns 0 or -errno. */
+static inline int vmxscope_load_file(const char *path, const char *params)
 {
-	int fd = open(vmxscope_ko_path(), O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret;
 
 	if (fd < 0)
@@ -48,6 +48,12 @@ static inline int vmxscope_load(const char *params)
 	return ret;
 }
 
+/* finit_module(2) of vmxscope.ko with @params; returns 0 or -errno. */
+static inline int vmxscope_load(const char *params)
+{
+	return vmxscope_load_file(vmxscope_ko_path(), params);
+}
+
 /*
  * The fault-injection build (make VMXSCOPE_TEST=y: fail_cpu=, test_corrupt=
  * and the like), /vmxscope/test/vmxscope.ko unless $VMXSCOPE_TEST_KO says
@@ -56,15 +62,26 @@ static inline int vmxscope_load(const char *params)
 static inline int vmxscope_load_test_build(const char *params)
 {
 	const char *p = getenv("VMXSCOPE_TEST_KO");
-	int fd = open(p ? p : "/vmxscope/test/vmxscope.ko", O_RDONLY | O_CLOEXEC);
-	int ret;
+
+	return vmxscope_load_file(p ? p : "/vmxscope/test/vmxscope.ko", params);
+}
+
+/* Writes @val to a file opened with O_WRONLY | @flags; 0 or -errno. */
+static inline int __vmxscope_write(const char *path, const char *val, int flags)
+{
+	int fd = open(path, O_WRONLY | flags), ret;
 
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, params ? params : "", 0);
-	ret = ret ? -errno : 0;
+	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
 	close(fd);
 	return ret;
+}
+
+/* Writes @val to a sysfs or procfs file; 0 or -errno. */
+static inline int vmxscope_write_file(const char *path, const char *val)
+{
+	return __vmxscope_write(path, val, 0);
 }
 
 /* delete_module(2); returns 0 or -errno. */
@@ -228,15 +245,9 @@ static inline int vmxscope_load_kmod(const char *rel)
 static inline int vmxscope_tracefs_write(const char *file, const char *val)
 {
 	char path[256];
-	int fd, ret;
 
 	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", file);
-	fd = open(path, O_WRONLY | O_TRUNC);
-	if (fd < 0)
-		return -errno;
-	ret = write(fd, val, strlen(val)) < 0 ? -errno : 0;
-	close(fd);
-	return ret;
+	return __vmxscope_write(path, val, O_TRUNC);
 }
 
 /* Lines of the trace buffer containing every one of @needles (NULL-ended). */
