@@ -128,6 +128,7 @@ int vmxscope_cpu_enter(struct vmxscope_cpu *vc)
 		goto clear;
 
 	this_cpu_write(vmxscope_cpu, vc);
+	vmxscope_nmi_cpu_init(vc);
 	vc->state = VMXSCOPE_CPU_GUEST;
 	vc->give_back_queued = false;
 	vc->launching = true;

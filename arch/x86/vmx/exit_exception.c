@@ -90,31 +90,6 @@ static bool makes_double_fault(enum exc_class first, enum exc_class second)
 	return false;
 }
 
-/*
- * Event injection (SDM 24.8.3, 27.6.1): the event as it was recognized.
- * Software interrupts (INT n), software exceptions (#BP from INT3, #OF
- * from INTO) and privileged software exceptions (INT1) push the address
- * after the instruction, so VM entry needs its length (SDM 27.6.1.1);
- * the VM exit provided it (SDM 28.2.5).  Bit 12 and the reserved bits are not part of the
- * VM-entry format and are dropped.
- */
-void vmxscope_reinject(u32 info, u32 error)
-{
-	u32 type = INTR_INFO_TYPE(info);
-	u32 entry = INTR_INFO_VALID_MASK | type | INTR_INFO_VECTOR(info);
-
-	if (type == INTR_TYPE_HARD_EXCEPTION)
-		vmxscope_fault_sets_rf(INTR_INFO_VECTOR(info));
-	if (info & INTR_INFO_DELIVER_CODE_MASK) {
-		entry |= INTR_INFO_DELIVER_CODE_MASK;
-		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
-	}
-	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
-	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN,
-			     vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, entry);
-}
 
 /*
  * What generating a #DB does and a #DB that exits does not (SDM 28.1):

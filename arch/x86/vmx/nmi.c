@@ -35,6 +35,14 @@ static DEFINE_PER_CPU(bool, root_nmi);
 static DEFINE_PER_CPU(bool, root_vmcs_current);
 /* Reasons of the doorbell NMI being delivered (VMXSCOPE_KICK_*). */
 static DEFINE_PER_CPU(unsigned int, guest_kick);
+/* This CPU's vmxscope state, for the guest's NMI handler. */
+static DEFINE_PER_CPU(struct vmxscope_cpu *, nmi_vc);
+
+/* cpu.c, before a CPU enters VMX: whom a doorbell on it is for. */
+void vmxscope_nmi_cpu_init(struct vmxscope_cpu *vc)
+{
+	this_cpu_write(nmi_vc, vc);
+}
 
 static void request_nmi_window(void)
 {
@@ -204,7 +212,7 @@ void vmxscope_kick_run(struct vmxscope_cpu *vc, unsigned int why)
 static int guest_nmi(unsigned int type, struct pt_regs *regs)
 {
 	unsigned int why = this_cpu_xchg(guest_kick, 0);
-	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
+	struct vmxscope_cpu *vc = this_cpu_read(nmi_vc);
 
 	if (!why || !vc)
 		return NMI_DONE;

@@ -2,7 +2,7 @@
 /*
  * Root mode's IDT (HOST_IDTR_BASE, SDM 25.5): a copy of Linux's, so that
  * a bug in root still reaches Linux's handlers and is reported, with two
- * gates of vmxscope's own (entry.S):
+ * gates of vmxscope's own (entry.S, fixup.S):
  * - NMI: recorded for the guest, never handled by Linux in root (nmi.c);
  * - #GP: the MSR and XSETBV instructions root runs for the guest resume
  *   past their fault (vmxscope_fixups), without Linux's fixup code.
@@ -16,8 +16,6 @@
 #include "vmx.h"
 
 static struct gate_struct *root_idt;
-/* Linux's #GP entry, where root's #GP gate sends what is not its own. */
-unsigned long vmxscope_linux_gp;
 
 int vmxscope_root_idt_init(void)
 {

@@ -19,45 +19,6 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-DEFINE_PER_CPU(struct vmxscope_vmx_fail, vmxscope_vmx_fail);
-
-/*
- * The first failure of a VMX instruction on this CPU (vmcs.h), in root
- * mode or not: recorded only, for vmxscope_vmx_fail_report().
- */
-void vmxscope_vmx_failed(const char *insn, unsigned long operand, bool valid)
-{
-	struct vmxscope_vmx_fail *f = this_cpu_ptr(&vmxscope_vmx_fail);
-	unsigned long error = 0;
-
-	if (f->insn)
-		return;
-	/* VMfailValid: a current VMCS holds the error (SDM 31.4). */
-	if (valid)
-		vmcs_read_try(VM_INSTRUCTION_ERROR, &error);
-	f->operand = operand;
-	f->error = error;
-	f->insn = insn;
-}
-
-/*
- * Out of root mode: print and forget @cpu's recorded failure, in any
- * context (deferred printk).  Returns whether there was one.
- */
-bool vmxscope_vmx_fail_report(int cpu)
-{
-	struct vmxscope_vmx_fail *f = per_cpu_ptr(&vmxscope_vmx_fail, cpu);
-	const char *insn = READ_ONCE(f->insn);
-
-	if (!insn)
-		return false;
-	vmxscope_log_deferred(KERN_ERR KBUILD_MODNAME ": CPU %d: %s %#lx failed: VM-instruction error %u (%s)\n",
-			      cpu, insn, f->operand, f->error,
-			      f->error ? vmxscope_insn_error_name(f->error) :
-					 "VMfailInvalid: no current VMCS");
-	WRITE_ONCE(f->insn, NULL);
-	return true;
-}
 
 struct seg_fields {
 	unsigned long sel, base, limit, ar;

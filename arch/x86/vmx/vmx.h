@@ -176,7 +176,7 @@ enum vmxscope_exit_action vmxscope_give_back_notice(struct vmxscope_cpu *vc,
 void vmxscope_reinject(u32 info, u32 error);
 void vmxscope_fault_sets_rf(unsigned int vector);
 
-/* root_idt.c, entry.S: root mode's IDT and its two gates. */
+/* root_idt.c, entry.S, fixup.S: root mode's IDT and its two gates. */
 int vmxscope_root_idt_init(void);
 void vmxscope_root_idt_free(void);
 void vmxscope_root_gp(void);
@@ -191,6 +191,7 @@ int vmxscope_xsetbv_safe(u32 index, u64 val);
 #define VMXSCOPE_KICK_LOG	BIT(2)	/* print a VMX instruction failure */
 void vmxscope_root_nmi(void);			/* entry.S */
 void vmxscope_root_nmi_record(void);
+void vmxscope_nmi_cpu_init(struct vmxscope_cpu *vc);
 void vmxscope_nmi_root_begin(void);
 void vmxscope_nmi_root_end(void);
 void vmxscope_nmi_entry(struct vmxscope_cpu *vc);
