@@ -162,9 +162,7 @@ void vmxscope_cpu_give_back(struct vmxscope_cpu *vc)
 {
 	if (vc->state != VMXSCOPE_CPU_GUEST)
 		return;
-	asm volatile("vmcall"
-		     : : "a" (VMXSCOPE_VMCALL_GIVE_BACK), "d" (vmxscope_cfg.vmcall_key)
-		     : "cc", "memory");
+	vmxscope_vmcall(VMXSCOPE_VMCALL_GIVE_BACK);
 }
 
 /*

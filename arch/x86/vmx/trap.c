@@ -117,10 +117,7 @@ static void sync_one(void *unused)
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
 
 	if (vc && vc->state == VMXSCOPE_CPU_GUEST)
-		asm volatile("vmcall"
-			     : : "a" (VMXSCOPE_VMCALL_SYNC),
-			       "d" (vmxscope_cfg.vmcall_key)
-			     : "cc", "memory");
+		vmxscope_vmcall(VMXSCOPE_VMCALL_SYNC);
 }
 
 /*

@@ -48,13 +48,9 @@ static DEFINE_PER_CPU(struct vmxscope_ec_snapshot, ec_snap);
 /* VMREAD that leaves 0 for a field this CPU does not support. */
 static u64 vmread_or_zero(unsigned long field)
 {
-	unsigned long value = 0;
-	bool fail;
+	unsigned long value;
 
-	asm volatile("vmread %[field], %[value]"
-		     : [value] "+r" (value), "=@ccbe" (fail)
-		     : [field] "r" (field));
-	return fail ? 0 : value;
+	return vmcs_read_try(field, &value) ? 0 : value;
 }
 
 static void read_caps(struct vmxscope_ec_caps *cap)

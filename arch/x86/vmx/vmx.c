@@ -415,9 +415,7 @@ static void dump_this_cpu(void *arg)
 	}
 	WRITE_ONCE(vc->dump, req->buf);
 	barrier();
-	asm volatile("vmcall"
-		     : : "a" (VMXSCOPE_VMCALL_DUMP), "d" (vmxscope_cfg.vmcall_key)
-		     : "cc", "memory");
+	vmxscope_vmcall(VMXSCOPE_VMCALL_DUMP);
 	barrier();
 	WRITE_ONCE(vc->dump, NULL);
 	req->ret = 0;

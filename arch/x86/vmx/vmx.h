@@ -64,6 +64,17 @@ struct vmxscope_config {
 
 extern struct vmxscope_config vmxscope_cfg;
 
+/*
+ * One of vmxscope's VMCALLs, from the guest's ring 0 (exit.c checks the
+ * CPL and the key).  A VMCALL exits unconditionally (SDM 26.1.2).
+ */
+static __always_inline void vmxscope_vmcall(u64 nr)
+{
+	asm volatile("vmcall"
+		     : : "a" (nr), "d" (vmxscope_cfg.vmcall_key)
+		     : "cc", "memory");
+}
+
 enum vmxscope_cpu_state {
 	VMXSCOPE_CPU_OFF,		/* not in VMX operation */
 	VMXSCOPE_CPU_GUEST,	/* Linux runs in VMX non-root mode */
