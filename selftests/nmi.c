@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * NMIs under vmxscope (no NMI exiting: they go to Linux's handler in
- * non-root mode, and through the host IDT, Linux's too, when they hit
- * vmxscope handling an exit).  While every CPU exits constantly (CPUID
+ * NMIs under vmxscope (NMI exiting: each exits, or hits root's own IDT
+ * while vmxscope handles an exit, and is injected back into Linux exactly
+ * once, Documentation/design.rst).  While every CPU exits constantly (CPUID
  * loops, a trapped MSR), rounds of NMI backtrace IPIs (sysrq-l; the
  * emulated CPU has no PMU for perf's NMIs) must each be answered by every
  * CPU, and the kernel must report nothing wrong.
