@@ -130,7 +130,7 @@ static int cpuid_faulting(void)
 }
 
 /* The helper module's verdicts, one character per case (kmod/). */
-static int gp_results(char *out, size_t len)
+static int gp_results(char *out, size_t len, char *vmxe)
 {
 	int fd = open("/selftests/kmod/vmxscope_gp_test.ko", O_RDONLY | O_CLOEXEC);
 	FILE *f;
@@ -147,6 +147,11 @@ static int gp_results(char *out, size_t len)
 	if (f)
 		fclose(f);
 	out[strcspn(out, "\n")] = '\0';
+	f = fopen("/sys/module/vmxscope_gp_test/parameters/vmxe", "r");
+	if (!f || fscanf(f, " %c", vmxe) != 1)
+		ret = -EIO;
+	if (f)
+		fclose(f);
 	syscall(SYS_delete_module, "vmxscope_gp_test", O_NONBLOCK);
 	return ret;
 }
@@ -213,17 +218,23 @@ TEST_F(exact, cpuid_faulting_faults_as_bare)
 
 TEST_F(exact, refused_writes_get_one_gp_as_bare)
 {
-	char bare[64], loaded[64];
+	char bare[64], loaded[64], vmxe_bare, vmxe_loaded;
 	int ret, ncpus = sysconf(_SC_NPROCESSORS_ONLN);
 
-	ret = gp_results(bare, sizeof(bare));
+	ret = gp_results(bare, sizeof(bare), &vmxe_bare);
 	ASSERT_EQ(0, ret) TH_LOG("helper module: %s", strerror(-ret));
 	ret = vmxscope_load(NULL);
 	ASSERT_EQ(0, ret) TH_LOG("load: %s", strerror(-ret));
-	ret = gp_results(loaded, sizeof(loaded));
+	ret = gp_results(loaded, sizeof(loaded), &vmxe_loaded);
 	ASSERT_EQ(0, ret) TH_LOG("helper module: %s", strerror(-ret));
 	TH_LOG("bare %s, with vmxscope %s", bare, loaded);
 	EXPECT_STREQ(bare, loaded);
+	/*
+	 * CR4.VMXE: settable on the bare CPU, which has VMX; with vmxscope
+	 * CPUID shows none, and then the bit is reserved (#GP).
+	 */
+	EXPECT_EQ('o', vmxe_bare);
+	EXPECT_EQ('G', vmxe_loaded);
 	EXPECT_EQ(ncpus, vmxscope_cpus_virtualized());
 }
 

@@ -19,6 +19,11 @@ static char results[64];
 module_param_string(results, results, sizeof(results), 0444);
 MODULE_PARM_DESC(results, "one character per case: G for #GP, o for taken");
 
+/* Setting CR4.VMXE: 'o' where CPUID shows VMX, 'G' where it does not. */
+static char vmxe[2];
+module_param_string(vmxe, vmxe, sizeof(vmxe), 0444);
+MODULE_PARM_DESC(vmxe, "G if setting CR4.VMXE faulted, o if it was taken (then undone)");
+
 /* XSETBV with a fixup: 0 or -EIO (Linux has no xsetbv_safe). */
 static int xsetbv_safe(u32 index, u64 value)
 {
@@ -31,6 +36,32 @@ static int xsetbv_safe(u32 index, u64 value)
 		     : [err] "+r" (err)
 		     : "a" ((u32)value), "d" ((u32)(value >> 32)), "c" (index));
 	return err;
+}
+
+/* MOV to CR4 with a fixup: 0 or -EIO. */
+static int write_cr4_safe(unsigned long val)
+{
+	int err = -EIO;
+
+	asm volatile("1: mov %[val], %%cr4\n\t"
+		     "xor %k[err], %k[err]\n"
+		     "2:\n"
+		     _ASM_EXTABLE(1b, 2b)
+		     : [err] "+r" (err)
+		     : [val] "r" (val) : "memory");
+	return err;
+}
+
+static char try_cr4_vmxe(void)
+{
+	unsigned long cr4 = native_read_cr4();
+
+	if (cr4 & X86_CR4_VMXE)
+		return '?';	/* VT-x in use: not a test of this */
+	if (write_cr4_safe(cr4 | X86_CR4_VMXE))
+		return 'G';
+	write_cr4_safe(cr4);
+	return 'o';
 }
 
 /* One WRMSR that should fault; if it did not, the old value goes back. */
@@ -81,6 +112,7 @@ static int __init gp_test_init(void)
 		results[i++] = try_xsetbv(xcr0);		/* valid */
 	}
 	results[i] = '\0';
+	vmxe[0] = try_cr4_vmxe();
 	preempt_enable();
 	return 0;
 }

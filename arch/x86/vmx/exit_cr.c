@@ -62,13 +62,17 @@ static void flush_vpid(struct vmxscope_cpu *vc, bool globals)
 
 /*
  * The guest's CR4 is its value with VMXE forced on underneath; the read
- * shadow keeps the VMXE the guest believes in.  Bits outside what VMX
- * allows would #GP on bare metal too.
+ * shadow keeps the VMXE of 0 the guest believes in, so only a write that
+ * sets VMXE exits; every other CR4 write runs natively and the CPU checks
+ * it.  While vmxscope is loaded CPUID says there is no VMX, and on such a
+ * CPU CR4.VMXE is reserved: #GP (SDM Vol. 3A 2.5; Documentation/design.rst,
+ * "Coexisting with KVM").
  */
 static bool mov_to_cr4(struct vmxscope_cpu *vc, unsigned long val)
 {
-	if (vmxscope_cr_violations(val | X86_CR4_VMXE, vmxscope_cfg.cr4_fixed0,
-				 vmxscope_cfg.cr4_fixed1))
+	if ((val & X86_CR4_VMXE) ||
+	    vmxscope_cr_violations(val | X86_CR4_VMXE, vmxscope_cfg.cr4_fixed0,
+				   vmxscope_cfg.cr4_fixed1))
 		return false;
 	vmcs_writel(GUEST_CR4, val | X86_CR4_VMXE);
 	vmcs_writel(CR4_READ_SHADOW, val);
