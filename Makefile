@@ -38,7 +38,7 @@ demo:
 # Heavier variants of the robustness tests: 100 load cycles under stress,
 # a longer ioctl fuzz, on 4 CPUs.
 stress:
-	$(VM)/run-vm.sh --cpus 4 --timeout 3600 --filter 'load_stress,ioctl_fuzz,hotplug,nmi' \
+	$(VM)/run-vm.sh --cpus 4 --timeout 5400 --filter 'load_stress,ioctl_fuzz,hotplug,nmi' \
 		--append 'vmxtest_cycles=100 vmxtest_fuzz_seconds=120'
 
 # Measures, never judges: not part of check (Documentation/performance.rst).
