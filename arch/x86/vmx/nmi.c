@@ -96,7 +96,10 @@ static void inject_nmi(void)
 /*
  * Last thing before VM entry: inject one pending NMI, the guest's own
  * first, then a doorbell, and wait for an NMI window for the rest.  Loops
- * if an NMI hit root meanwhile, so none waits for a later exit.
+ * if an NMI hit root meanwhile, so none waits for a later exit.  Only
+ * this function and root's NMI gate set NMI-window exiting, and the gate
+ * also sets root_nmi: with neither flag nor anything owed, there is no
+ * window bit to clear and no VMREAD to do.
  */
 void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 {
@@ -107,6 +110,10 @@ void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 		vc->fail_kicked = true;
 		vmxscope_kick(vc, VMXSCOPE_KICK_LOG);
 	}
+	/* The common case, on the hot path: nothing owed, no window open. */
+	if (!vc->nmi_pending && !vc->kick_wanted && !vc->nmi_window &&
+	    !this_cpu_read(root_nmi))
+		return;
 	do {
 		if (this_cpu_read(root_nmi)) {
 			this_cpu_write(root_nmi, false);
@@ -126,6 +133,7 @@ void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 			want |= CPU_BASED_NMI_WINDOW_EXITING;
 		if (want != ctl)
 			vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, want);
+		vc->nmi_window = want & CPU_BASED_NMI_WINDOW_EXITING;
 		barrier();
 	} while (this_cpu_read(root_nmi));
 }
@@ -190,6 +198,7 @@ void vmxscope_nmi_after_give_back(struct vmxscope_cpu *vc)
 	if (vc->nmi_pending)
 		apic->send_IPI(vc->cpu, NMI_VECTOR);
 	vc->nmi_pending = false;
+	vc->nmi_window = false;		/* the next VMCS starts without */
 	if (vc->kick_wanted)
 		vmxscope_kick_run(vc, vc->kick_wanted);
 	vc->kick_wanted = 0;

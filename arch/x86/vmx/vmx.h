@@ -96,6 +96,7 @@ struct vmxscope_cpu {
 	/* Root mode's debts to the guest (nmi.c): its NMI, a doorbell. */
 	bool nmi_pending;
 	unsigned int kick_wanted;	/* VMXSCOPE_KICK_* */
+	bool nmi_window;		/* nmi.c left NMI-window exiting on */
 	bool mce;			/* #MC during VM entry: hand to Linux */
 	bool fail_kicked;		/* a VMX failure's report is asked for */
 	u64 exit_tsc;			/* TSC when the current exit began */
