@@ -58,19 +58,11 @@ static int ring_counts(unsigned long long *posted, unsigned long long *dropped,
 	return 0;
 }
 
-/*
- * Since LOG_MARK: nothing wrong, and no NMI that nobody claimed (a lost or
- * doubled doorbell would be one).  Returns what was found, or NULL.
- */
+/* What went wrong in the kernel log since LOG_MARK, or NULL. */
 static const char *log_trouble(void)
 {
-	static const char * const bad[] = {
-		"WARNING:", "BUG:", "Oops", "double fault",
-		"NMI received for unknown reason", "Dazed and confused",
-	};
 	static char log[LOG_SIZE];
-	const char *found = NULL, *since;
-	unsigned int i;
+	const char *since;
 	int len;
 
 	len = klogctl(3, log, LOG_SIZE - 1);	/* SYSLOG_ACTION_READ_ALL */
@@ -80,10 +72,7 @@ static const char *log_trouble(void)
 	since = strstr(log, LOG_MARK);
 	if (!since)
 		return "(marker not found)";
-	for (i = 0; i < ARRAY_SIZE(bad) && !found; i++)
-		if (strstr(since, bad[i]))
-			found = bad[i];
-	return found;
+	return vmxscope_log_trouble(since);
 }
 
 FIXTURE(events) {

@@ -51,6 +51,7 @@ TEST(nmi_backtraces_answered_by_every_cpu_while_exiting)
 				     .flags = VMXSCOPE_TRAP_READ };
 	pthread_t th[64];
 	char *log = malloc(LOG_SIZE);
+	const char *trouble;
 
 	ASSERT_NE(NULL, log);
 	ASSERT_LE(ncpus, 64);
@@ -81,11 +82,8 @@ TEST(nmi_backtraces_answered_by_every_cpu_while_exiting)
 	for (cpu = 0; cpu < ncpus; cpu++)
 		EXPECT_EQ(ROUNDS, answers(log, cpu)) TH_LOG("cpu %d", cpu);
 	/* Hidden from the console, so checked here. */
-	EXPECT_EQ(NULL, strstr(log, "WARNING:"));
-	EXPECT_EQ(NULL, strstr(log, "BUG:"));
-	EXPECT_EQ(NULL, strstr(log, "Oops"));
-	EXPECT_EQ(NULL, strstr(log, "double fault"));
-	EXPECT_EQ(NULL, strstr(log, "Uhhuh. NMI received for unknown reason"));
+	trouble = vmxscope_log_trouble(log);
+	EXPECT_EQ(NULL, trouble) TH_LOG("kernel log: %s", trouble ? trouble : "");
 	/* Still every CPU in non-root mode. */
 	EXPECT_EQ(ncpus, vmxscope_cpus_virtualized());
 	free(log);

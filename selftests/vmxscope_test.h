@@ -22,6 +22,10 @@
 
 #include <linux/vmxscope.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 static inline const char *vmxscope_ko_path(void)
 {
 	const char *p = getenv("VMXSCOPE_KO");
@@ -248,6 +252,26 @@ static inline int vmxscope_tracefs_write(const char *file, const char *val)
 
 	snprintf(path, sizeof(path), "/sys/kernel/tracing/%s", file);
 	return __vmxscope_write(path, val, O_TRUNC);
+}
+
+/*
+ * The first sign of kernel trouble in @log (kernel log text), or NULL:
+ * for tests that keep the console quiet on purpose and so must check the
+ * log themselves.  An NMI nobody claimed counts: vmxscope's doorbell NMIs
+ * must each be claimed.
+ */
+static inline const char *vmxscope_log_trouble(const char *log)
+{
+	static const char * const bad[] = {
+		"WARNING:", "BUG:", "Oops", "double fault",
+		"NMI received for unknown reason", "Dazed and confused",
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		if (strstr(log, bad[i]))
+			return bad[i];
+	return NULL;
 }
 
 /* Lines of the trace buffer containing every one of @needles (NULL-ended). */
