@@ -500,6 +500,53 @@ TEST_F(io, string_out)
 	}
 }
 
+static void rep_insb(void *dst, unsigned long n)
+{
+	asm volatile("cld\n\trep insb" : "+D" (dst), "+c" (n)
+		     : "d" (CMOS_DATA) : "memory");
+}
+
+/*
+ * Root writes a trapped INS's data through the guest's page tables
+ * (arch/x86/vmx/guest_mem.c), on translations Linux never flushes while
+ * it is a guest.  The same address, mapped to another page between two
+ * INS, must get the data in the new page only: nothing of the old
+ * translation may survive the remap (Documentation/design.rst).
+ */
+TEST_F(io, string_in_follows_remap)
+{
+	const uint8_t want = self->nv[NV_FIRST + 5], fill = ~want;
+	int fd = memfd_create("io_trap", 0), round;
+	uint8_t *view, *p;
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ftruncate(fd, 2 * PAGE));
+	/* Both pages of the file, to see where each INS landed. */
+	view = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, view);
+	p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, trap(self->fd, true));
+	for (round = 0; round < 4; round++) {
+		unsigned int now = round & 1, old = !now;
+
+		memset(view, fill, 2 * PAGE);
+		if (round)
+			ASSERT_EQ(p, mmap(p, PAGE, PROT_READ | PROT_WRITE,
+					  MAP_SHARED | MAP_FIXED, fd, now * PAGE));
+		outb(NV_FIRST + 5, CMOS_INDEX);
+		rep_insb(p + 100, 64);
+		EXPECT_EQ(want, view[now * PAGE + 100]) TH_LOG("round %d: new page", round);
+		EXPECT_EQ(want, view[now * PAGE + 163]) TH_LOG("round %d: new page", round);
+		EXPECT_EQ(fill, view[old * PAGE + 100]) TH_LOG("round %d: old page written", round);
+		EXPECT_EQ(fill, view[old * PAGE + 163]) TH_LOG("round %d: old page written", round);
+	}
+	ASSERT_EQ(0, trap(self->fd, false));
+	munmap(p, PAGE);
+	munmap(view, 2 * PAGE);
+	close(fd);
+}
+
 TEST_F(io, untrapped_ports_count_nothing)
 {
 	struct counts a, b;
