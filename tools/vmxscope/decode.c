@@ -61,15 +61,15 @@ static void bits(struct out *o, const struct bit_table *t, uint64_t v)
 /* SDM 25.4.1, Table 25-2: segment access rights. */
 static void access_rights(struct out *o, uint64_t v)
 {
-	if (v & (1U << 16)) {
+	if (v & VMXSCOPE_AR_UNUSABLE) {
 		put(o, "unusable");
 		return;
 	}
 	put(o, "type=%u S=%u DPL=%u P=%u AVL=%u L=%u DB=%u G=%u",
-	    (unsigned int)(v & 15), (unsigned int)(v >> 4) & 1,
-	    (unsigned int)(v >> 5) & 3, (unsigned int)(v >> 7) & 1,
-	    (unsigned int)(v >> 12) & 1, (unsigned int)(v >> 13) & 1,
-	    (unsigned int)(v >> 14) & 1, (unsigned int)(v >> 15) & 1);
+	    (unsigned int)VMXSCOPE_AR_TYPE(v), !!(v & VMXSCOPE_AR_S),
+	    (unsigned int)VMXSCOPE_AR_DPL(v), !!(v & VMXSCOPE_AR_P),
+	    !!(v & VMXSCOPE_AR_AVL), !!(v & VMXSCOPE_AR_L),
+	    !!(v & VMXSCOPE_AR_DB), !!(v & VMXSCOPE_AR_G));
 }
 
 /* SDM 25.6.3 exception bitmap: the vectors whose exceptions exit. */

@@ -5,6 +5,8 @@
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
+
+#include "root.h"
 #endif
 #include "controls.h"
 
@@ -30,7 +32,7 @@ int vmxscope_adjust_controls(u32 required, u32 optional, u64 cap, u32 *result,
  * SDM A.7-A.8, seed book §2.5.10.1: a bit set in FIXED0 must be 1 in the
  * register, a bit clear in FIXED1 must be 0.  Returns the offending bits.
  */
-u64 vmxscope_cr_violations(u64 value, u64 fixed0, u64 fixed1)
+__root u64 vmxscope_cr_violations(u64 value, u64 fixed0, u64 fixed1)
 {
 	return (fixed0 & ~value) | (value & ~fixed1);
 }

@@ -77,7 +77,7 @@ static noinline int vmxscope_launch(void)
 }
 
 /* Drop what the TLBs may hold for this VPID and the EPT (SDM 29.4.3). */
-static void flush_guest_tlb(struct vmxscope_cpu *vc)
+static __root void flush_guest_tlb(struct vmxscope_cpu *vc)
 {
 	if (vmxscope_cfg.invept_single)
 		vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmxscope_cfg.eptp);
@@ -166,37 +166,15 @@ void vmxscope_cpu_give_back(struct vmxscope_cpu *vc)
 }
 
 /*
- * In root mode: turn VMX off on this CPU and make the real registers what
- * the guest had, so that entry.S can IRET to @rip in the guest's context.
- * A VM exit loaded host values into these (SDM 28.5) or clobbered them:
- * GDTR/IDTR limits to 0xffff, TR's limit to 0x67 (SDM 28.5.2), DR7 to
- * 0x400 and DEBUGCTL to 0 (SDM 28.3.1).
+ * In root mode: save what the guest had, turn VMX off on this CPU and
+ * return to entry.S, which leaves root's code through the door below and
+ * IRETs to @rip in the guest's context.
  */
-enum vmxscope_exit_action vmxscope_give_back(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_give_back(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   unsigned long rip)
 {
-	struct desc_ptr gdt = {
-		.size = vmcs_read32(GUEST_GDTR_LIMIT),
-		.address = vmcs_readl(GUEST_GDTR_BASE),
-	};
-	struct desc_ptr idt = {
-		.size = vmcs_read32(GUEST_IDTR_LIMIT),
-		.address = vmcs_readl(GUEST_IDTR_BASE),
-	};
-	/* VMXE as the guest last set it through the read shadow. */
-	unsigned long cr4 = (vmcs_readl(GUEST_CR4) & ~X86_CR4_VMXE) |
-			    (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_VMXE);
-	/* CR0.PG is host-owned too, and 1 in both. */
-	unsigned long cr0 = vmcs_readl(GUEST_CR0);
-	unsigned long cr3 = vmcs_readl(GUEST_CR3);
-	unsigned long dr7 = vmcs_readl(GUEST_DR7);
-	u64 debugctl = vmcs_read64(GUEST_IA32_DEBUGCTL);
-	u64 efer = vmcs_read64(GUEST_IA32_EFER), pat = vmcs_read64(GUEST_IA32_PAT);
-	u32 sysenter_cs = vmcs_read32(GUEST_SYSENTER_CS);
-	unsigned long sysenter_esp = vmcs_readl(GUEST_SYSENTER_ESP);
-	unsigned long sysenter_eip = vmcs_readl(GUEST_SYSENTER_EIP);
-	u64 cur;
+	struct vmxscope_leave *l = &vc->leave;
 
 	if (vc->launching)
 		this_cpu_write(launch_exit_reason, vmcs_read32(VM_EXIT_REASON));
@@ -214,47 +192,75 @@ enum vmxscope_exit_action vmxscope_give_back(struct vmxscope_cpu *vc,
 	regs->fs_base = vmcs_readl(GUEST_FS_BASE);
 	regs->gs_base = vmcs_readl(GUEST_GS_BASE);
 
+	l->gdt.size = vmcs_read32(GUEST_GDTR_LIMIT);
+	l->gdt.address = vmcs_readl(GUEST_GDTR_BASE);
+	l->idt.size = vmcs_read32(GUEST_IDTR_LIMIT);
+	l->idt.address = vmcs_readl(GUEST_IDTR_BASE);
+	/* VMXE as the guest last set it through the read shadow. */
+	l->cr4 = (vmcs_readl(GUEST_CR4) & ~X86_CR4_VMXE) |
+		 (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_VMXE);
+	/* CR0.PG is host-owned too, and 1 in both. */
+	l->cr0 = vmcs_readl(GUEST_CR0);
+	l->cr3 = vmcs_readl(GUEST_CR3);
+	l->dr7 = vmcs_readl(GUEST_DR7);
+	l->debugctl = vmcs_read64(GUEST_IA32_DEBUGCTL);
+	l->efer = vmcs_read64(GUEST_IA32_EFER);
+	l->pat = vmcs_read64(GUEST_IA32_PAT);
+	l->sysenter_cs = vmcs_read32(GUEST_SYSENTER_CS);
+	l->sysenter_esp = vmcs_readl(GUEST_SYSENTER_ESP);
+	l->sysenter_eip = vmcs_readl(GUEST_SYSENTER_EIP);
+
 	flush_guest_tlb(vc);
 	vmxscope_nmi_root_end();
 	vmcs_clear(vc->vmcs_pa);
 	vmx_off();
+	vc->state = VMXSCOPE_CPU_OFF;
+	return VMXSCOPE_GIVE_BACK;
+}
+
+/*
+ * The door out of root's code (entry.S vmxscope_gave_back), VMX already
+ * off: make the real registers what the guest had, which a VM exit loaded
+ * with host values or clobbered: GDTR/IDTR limits to 0xffff, TR's limit
+ * to 0x67 (SDM 28.5.2), DR7 to 0x400 and DEBUGCTL to 0 (SDM 28.3.1).
+ * The segment registers and the FS/GS bases come last, in entry.S.
+ */
+void vmxscope_after_give_back(void)
+{
+	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
+	struct vmxscope_leave *l = &vc->leave;
 
 	/*
 	 * Root mode ran with VPID 0, as Linux will now: flush all of VPID 0,
 	 * globals too, by toggling CR4.PGE (SDM 4.10.4.1), since Linux's own
-	 * flushes went to its VPID while it was a guest.
+	 * flushes went to its VPID while it was a guest.  Nothing but this
+	 * file's inline code runs before.
 	 */
-	write_cr4_raw(cr4 ^ X86_CR4_PGE);
-	write_cr4_raw(cr4);
-	asm volatile("mov %0, %%cr0" : : "r" (cr0) : "memory");
-	native_write_cr3(cr3);
-	native_load_gdt(&gdt);
-	native_load_idt(&idt);
+	write_cr4_raw(l->cr4 ^ X86_CR4_PGE);
+	write_cr4_raw(l->cr4);
+	asm volatile("mov %0, %%cr0" : : "r" (l->cr0) : "memory");
+	native_write_cr3(l->cr3);
+	native_load_gdt(&l->gdt);
+	native_load_idt(&l->idt);
 	force_reload_TR();
 
-	vc->state = VMXSCOPE_CPU_OFF;
+	/* Raw MSR writes (no MSR tracepoints from here). */
+	if (__rdmsr(MSR_EFER) != l->efer)
+		wrmsr_raw(MSR_EFER, l->efer);
+	wrmsr_raw(MSR_IA32_CR_PAT, l->pat);
+	wrmsr_raw(MSR_IA32_SYSENTER_CS, l->sysenter_cs);
+	wrmsr_raw(MSR_IA32_SYSENTER_ESP, l->sysenter_esp);
+	wrmsr_raw(MSR_IA32_SYSENTER_EIP, l->sysenter_eip);
+	wrmsr_raw(MSR_IA32_DEBUGCTLMSR, l->debugctl);
+	native_set_debugreg(7, l->dr7);
 
-	/*
-	 * Raw MSR writes (no MSR tracepoints from here).  The segment
-	 * registers and the FS/GS bases come last, in entry.S.
-	 */
-	cur = __rdmsr(MSR_EFER);
-	if (cur != efer)
-		wrmsr_raw(MSR_EFER, efer);
-	wrmsr_raw(MSR_IA32_CR_PAT, pat);
-	wrmsr_raw(MSR_IA32_SYSENTER_CS, sysenter_cs);
-	wrmsr_raw(MSR_IA32_SYSENTER_ESP, sysenter_esp);
-	wrmsr_raw(MSR_IA32_SYSENTER_EIP, sysenter_eip);
-	wrmsr_raw(MSR_IA32_DEBUGCTLMSR, debugctl);
-	native_set_debugreg(7, dr7);
-
-	/* Out of root mode: settle what root owed the guest (nmi.c). */
+	/* Linux's world again: settle what root owed the guest (nmi.c). */
 	vmxscope_nmi_after_give_back(vc);
+	vmxscope_gave_back_log(vc);
 	vmxscope_vmx_fail_report(vc->cpu);
 	/* SDM 27.9: Linux handles the machine check, as KVM hands it on. */
 	if (vc->mce) {
 		vc->mce = false;
 		asm volatile("int $" __stringify(X86_TRAP_MC));
 	}
-	return VMXSCOPE_GIVE_BACK;
 }

@@ -11,6 +11,7 @@
 #include <asm/unwind_hints.h>
 
 #include "entry.h"
+#include "root.h"
 
 .macro PUSH_GUEST_REGS
 	/* the IRET frame and the give-back path's selectors and bases */
@@ -50,7 +51,7 @@
 	pop	%rax
 .endm
 
-	.text
+	ROOT_TEXT
 SYM_CODE_START(vmxscope_vmexit)
 	UNWIND_HINT_EMPTY
 	ENDBR
@@ -58,7 +59,7 @@ SYM_CODE_START(vmxscope_vmexit)
 	mov	%rsp, %rdi
 	call	vmxscope_handle_exit	/* 0: resume, else give the CPU back */
 	test	%eax, %eax
-	jnz	.Lgive_back
+	jnz	vmxscope_gave_back
 	POP_GUEST_REGS
 	add	$(VMXSCOPE_REGS_SIZE - VMXSCOPE_REGS_RIP), %rsp
 	vmresume
@@ -67,9 +68,21 @@ SYM_CODE_START(vmxscope_vmexit)
 	PUSH_GUEST_REGS
 	mov	%rsp, %rdi
 	call	vmxscope_resume_failed
-.Lgive_back:
+	jmp	vmxscope_gave_back
+SYM_CODE_END(vmxscope_vmexit)
+
+	.text
+/*
+ * The one way out of root's code (Documentation/design.rst): VMX is off
+ * (vmxscope_give_back), and vmxscope_after_give_back() flushes the TLB and
+ * loads the guest's control registers, tables and MSRs before Linux's
+ * code may run again.  Same stack and frame as vmxscope_vmexit.
+ */
+SYM_CODE_START(vmxscope_gave_back)
+	UNWIND_HINT_EMPTY
+	ENDBR
+	call	vmxscope_after_give_back
 	/*
-	 * VMX is off and the guest's tables are back (vmxscope_give_back).
 	 * A VM exit nulled LDTR and loaded the host's DS/ES/FS/GS (SDM
 	 * 28.5.2): reload the guest's, LDTR first since they may select from
 	 * the LDT, and the FS/GS bases after their selectors, which load a
@@ -92,7 +105,7 @@ SYM_CODE_START(vmxscope_vmexit)
 	/* The guest's registers, then its RIP, CS, RFLAGS, RSP and SS. */
 	POP_GUEST_REGS
 	iretq
-SYM_CODE_END(vmxscope_vmexit)
+SYM_CODE_END(vmxscope_gave_back)
 
 /*
  * Root mode's NMI gate (nmi.c): an NMI that hits vmxscope while it handles

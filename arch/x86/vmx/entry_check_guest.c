@@ -60,31 +60,29 @@ struct ec_seg {
 	enum vmxscope_ec_field sel, base, limit, ar;
 };
 
-#define SEG(s) { VMXSCOPE_EC_GUEST_##s##_SELECTOR, VMXSCOPE_EC_GUEST_##s##_BASE, \
-		 VMXSCOPE_EC_GUEST_##s##_LIMIT, VMXSCOPE_EC_GUEST_##s##_AR_BYTES }
-enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, NR_SEGS };
-static const struct ec_seg segs[NR_SEGS] = {
-	[S_ES] = SEG(ES), [S_CS] = SEG(CS), [S_SS] = SEG(SS), [S_DS] = SEG(DS),
-	[S_FS] = SEG(FS), [S_GS] = SEG(GS), [S_LDTR] = SEG(LDTR), [S_TR] = SEG(TR),
-};
+/* The uapi's segment registers, in enum vmxscope_seg order, by field index. */
+#define SEG(s) { VMXSCOPE_EC_GUEST_##s##_SELECTOR, \
+	VMXSCOPE_EC_GUEST_##s##_BASE, VMXSCOPE_EC_GUEST_##s##_LIMIT, \
+	VMXSCOPE_EC_GUEST_##s##_AR_BYTES },
+static const struct ec_seg segs[VMXSCOPE_NR_SEGS] = { VMXSCOPE_SEGS(SEG) };
 
 #define SEG_AR(i)	((u32)c->s->f[segs[i].ar])
 #define SEG_SEL(i)	((u16)c->s->f[segs[i].sel])
-#define SEG_USABLE(i)	(!(SEG_AR(i) & AR_UNUSABLE))
+#define SEG_USABLE(i)	(!(SEG_AR(i) & VMXSCOPE_AR_UNUSABLE))
 
 /* Reserved bits, P and G of a present descriptor (CS, usable others). */
 static int check_seg_common(struct ec_ctx *c, int i, bool want_s)
 {
 	u32 ar = SEG_AR(i), limit = c->s->f[segs[i].limit];
 
-	if (!!(ar & AR_S) != want_s)
+	if (!!(ar & VMXSCOPE_AR_S) != want_s)
 		return FAIL_AT(SEG_S, segs[i].ar);
-	if (!(ar & AR_P))
+	if (!(ar & VMXSCOPE_AR_P))
 		return FAIL_AT(SEG_P, segs[i].ar);
-	if (ar & AR_RSVD)
+	if (ar & VMXSCOPE_AR_RESERVED)
 		return FAIL_AT(SEG_AR_RSVD, segs[i].ar);
-	if (((limit & 0xfff) != 0xfff && (ar & AR_G)) ||
-	    ((limit & 0xfff00000) && !(ar & AR_G)))
+	if (((limit & 0xfff) != 0xfff && (ar & VMXSCOPE_AR_G)) ||
+	    ((limit & 0xfff00000) && !(ar & VMXSCOPE_AR_G)))
 		return FAIL_AT(SEG_G, segs[i].ar);
 	return 0;
 }
@@ -92,17 +90,17 @@ static int check_seg_common(struct ec_ctx *c, int i, bool want_s)
 /* SDM 27.3.1.2: segment registers (not virtual-8086 mode). */
 int vmxscope_ec_check_guest_segs(struct ec_ctx *c)
 {
-	u32 cs_ar = SEG_AR(S_CS), ss_ar = SEG_AR(S_SS);
-	unsigned int cs_type = AR_TYPE(cs_ar);
+	u32 cs_ar = SEG_AR(VMXSCOPE_SEG_CS), ss_ar = SEG_AR(VMXSCOPE_SEG_SS);
+	unsigned int cs_type = VMXSCOPE_AR_TYPE(cs_ar);
 	int i, ret;
 
 	if (F(GUEST_RFLAGS) & RFLAGS_VM)
 		return 0;
-	if (SEG_SEL(S_TR) & 4)
+	if (SEG_SEL(VMXSCOPE_SEG_TR) & 4)
 		return FAIL(SEG_TR_TI, GUEST_TR_SELECTOR);
-	if (SEG_USABLE(S_LDTR) && (SEG_SEL(S_LDTR) & 4))
+	if (SEG_USABLE(VMXSCOPE_SEG_LDTR) && (SEG_SEL(VMXSCOPE_SEG_LDTR) & 4))
 		return FAIL(SEG_LDTR_TI, GUEST_LDTR_SELECTOR);
-	if (!c->ug && (SEG_SEL(S_SS) & 3) != (SEG_SEL(S_CS) & 3))
+	if (!c->ug && (SEG_SEL(VMXSCOPE_SEG_SS) & 3) != (SEG_SEL(VMXSCOPE_SEG_CS) & 3))
 		return FAIL(SEG_SS_CS_RPL, GUEST_SS_SELECTOR);
 
 	if (!canonical(c, F(GUEST_TR_BASE)))
@@ -111,70 +109,70 @@ int vmxscope_ec_check_guest_segs(struct ec_ctx *c)
 		return FAIL(SEG_BASE_CANON, GUEST_FS_BASE);
 	if (!canonical(c, F(GUEST_GS_BASE)))
 		return FAIL(SEG_BASE_CANON, GUEST_GS_BASE);
-	if (SEG_USABLE(S_LDTR) && !canonical(c, F(GUEST_LDTR_BASE)))
+	if (SEG_USABLE(VMXSCOPE_SEG_LDTR) && !canonical(c, F(GUEST_LDTR_BASE)))
 		return FAIL(SEG_BASE_CANON, GUEST_LDTR_BASE);
 	if (F(GUEST_CS_BASE) >> 32)
 		return FAIL(SEG_BASE_HIGH, GUEST_CS_BASE);
-	for (i = S_ES; i <= S_DS; i++)
-		if (i != S_CS && SEG_USABLE(i) && (c->s->f[segs[i].base] >> 32))
+	for (i = VMXSCOPE_SEG_ES; i <= VMXSCOPE_SEG_DS; i++)
+		if (i != VMXSCOPE_SEG_CS && SEG_USABLE(i) && (c->s->f[segs[i].base] >> 32))
 			return FAIL_AT(SEG_BASE_HIGH, segs[i].base);
 
 	/* CS */
 	if (!(cs_type == 9 || cs_type == 11 || cs_type == 13 || cs_type == 15 ||
 	      (c->ug && cs_type == 3)))
 		return FAIL(SEG_CS_TYPE, GUEST_CS_AR_BYTES);
-	ret = check_seg_common(c, S_CS, true);
+	ret = check_seg_common(c, VMXSCOPE_SEG_CS, true);
 	if (ret)
 		return ret;
-	if ((cs_type == 3 && AR_DPL(cs_ar)) ||
-	    ((cs_type == 9 || cs_type == 11) && AR_DPL(cs_ar) != AR_DPL(ss_ar)) ||
-	    ((cs_type == 13 || cs_type == 15) && AR_DPL(cs_ar) > AR_DPL(ss_ar)))
+	if ((cs_type == 3 && VMXSCOPE_AR_DPL(cs_ar)) ||
+	    ((cs_type == 9 || cs_type == 11) && VMXSCOPE_AR_DPL(cs_ar) != VMXSCOPE_AR_DPL(ss_ar)) ||
+	    ((cs_type == 13 || cs_type == 15) && VMXSCOPE_AR_DPL(cs_ar) > VMXSCOPE_AR_DPL(ss_ar)))
 		return FAIL(SEG_CS_DPL, GUEST_CS_AR_BYTES);
-	if (c->ia32e && (cs_ar & AR_L) && (cs_ar & AR_DB))
+	if (c->ia32e && (cs_ar & VMXSCOPE_AR_L) && (cs_ar & VMXSCOPE_AR_DB))
 		return FAIL(SEG_CS_L_DB, GUEST_CS_AR_BYTES);
 
 	/* SS: its DPL is checked usable or not. */
-	if ((!c->ug && AR_DPL(ss_ar) != (SEG_SEL(S_SS) & 3)) ||
-	    ((cs_type == 3 || !(F(GUEST_CR0) & CR0_PE)) && AR_DPL(ss_ar)))
+	if ((!c->ug && VMXSCOPE_AR_DPL(ss_ar) != (SEG_SEL(VMXSCOPE_SEG_SS) & 3)) ||
+	    ((cs_type == 3 || !(F(GUEST_CR0) & CR0_PE)) && VMXSCOPE_AR_DPL(ss_ar)))
 		return FAIL(SEG_SS_DPL, GUEST_SS_AR_BYTES);
-	if (SEG_USABLE(S_SS)) {
-		if (AR_TYPE(ss_ar) != 3 && AR_TYPE(ss_ar) != 7)
+	if (SEG_USABLE(VMXSCOPE_SEG_SS)) {
+		if (VMXSCOPE_AR_TYPE(ss_ar) != 3 && VMXSCOPE_AR_TYPE(ss_ar) != 7)
 			return FAIL(SEG_SS_TYPE, GUEST_SS_AR_BYTES);
-		ret = check_seg_common(c, S_SS, true);
+		ret = check_seg_common(c, VMXSCOPE_SEG_SS, true);
 		if (ret)
 			return ret;
 	}
 
 	/* DS, ES, FS, GS */
-	for (i = S_ES; i <= S_GS; i++) {
-		u32 ar = SEG_AR(i), type = AR_TYPE(ar);
+	for (i = VMXSCOPE_SEG_ES; i <= VMXSCOPE_SEG_GS; i++) {
+		u32 ar = SEG_AR(i), type = VMXSCOPE_AR_TYPE(ar);
 
-		if (i == S_CS || i == S_SS || !SEG_USABLE(i))
+		if (i == VMXSCOPE_SEG_CS || i == VMXSCOPE_SEG_SS || !SEG_USABLE(i))
 			continue;
 		if (!(type & 1) || ((type & 8) && !(type & 2)))
 			return FAIL_AT(SEG_DATA_TYPE, segs[i].ar);
 		ret = check_seg_common(c, i, true);
 		if (ret)
 			return ret;
-		if (!c->ug && type < 12 && AR_DPL(ar) < (SEG_SEL(i) & 3))
+		if (!c->ug && type < 12 && VMXSCOPE_AR_DPL(ar) < (SEG_SEL(i) & 3))
 			return FAIL_AT(SEG_DATA_DPL, segs[i].ar);
 	}
 
 	/* TR */
-	if (!(AR_TYPE(SEG_AR(S_TR)) == 11 ||
-	      (!c->ia32e && AR_TYPE(SEG_AR(S_TR)) == 3)))
+	if (!(VMXSCOPE_AR_TYPE(SEG_AR(VMXSCOPE_SEG_TR)) == 11 ||
+	      (!c->ia32e && VMXSCOPE_AR_TYPE(SEG_AR(VMXSCOPE_SEG_TR)) == 3)))
 		return FAIL(SEG_TR_TYPE, GUEST_TR_AR_BYTES);
-	if (!SEG_USABLE(S_TR))
+	if (!SEG_USABLE(VMXSCOPE_SEG_TR))
 		return FAIL(SEG_TR_FLAGS, GUEST_TR_AR_BYTES);
-	ret = check_seg_common(c, S_TR, false);
+	ret = check_seg_common(c, VMXSCOPE_SEG_TR, false);
 	if (ret)
 		return ret;
 
 	/* LDTR */
-	if (SEG_USABLE(S_LDTR)) {
-		if (AR_TYPE(SEG_AR(S_LDTR)) != 2)
+	if (SEG_USABLE(VMXSCOPE_SEG_LDTR)) {
+		if (VMXSCOPE_AR_TYPE(SEG_AR(VMXSCOPE_SEG_LDTR)) != 2)
 			return FAIL(SEG_LDTR_TYPE, GUEST_LDTR_AR_BYTES);
-		ret = check_seg_common(c, S_LDTR, false);
+		ret = check_seg_common(c, VMXSCOPE_SEG_LDTR, false);
 		if (ret)
 			return ret;
 	}
@@ -185,7 +183,7 @@ int vmxscope_ec_check_guest_segs(struct ec_ctx *c)
 int vmxscope_ec_check_guest_dt_rip(struct ec_ctx *c)
 {
 	u64 rflags = F(GUEST_RFLAGS);
-	bool cs_l = c->ia32e && (F(GUEST_CS_AR_BYTES) & AR_L);
+	bool cs_l = c->ia32e && (F(GUEST_CS_AR_BYTES) & VMXSCOPE_AR_L);
 
 	if (!canonical(c, F(GUEST_GDTR_BASE)))
 		return FAIL(DT_BASE_CANON, GUEST_GDTR_BASE);
@@ -236,7 +234,7 @@ int vmxscope_ec_check_guest_nonreg(struct ec_ctx *c)
 
 	if (act > 3 || (act && !(c->cap->misc & (1ULL << (5 + act)))))
 		return FAIL(ACTIVITY, GUEST_ACTIVITY_STATE);
-	if (act == 1 && AR_DPL(F(GUEST_SS_AR_BYTES)))
+	if (act == 1 && VMXSCOPE_AR_DPL(F(GUEST_SS_AR_BYTES)))
 		return FAIL(ACTIVITY_HLT_DPL, GUEST_ACTIVITY_STATE);
 	if (c->inj && !inj_allowed(act, c->inj))
 		return FAIL(ACTIVITY_INJ, GUEST_ACTIVITY_STATE);

@@ -71,17 +71,6 @@ enum {
 #define DEBUGCTL_BTF		(1ULL << 1)
 #define DEBUGCTL_RSVD		VMXSCOPE_DEBUGCTL_RSVD
 
-/* Access rights (SDM 24.4.1). */
-#define AR_TYPE(ar)		((ar) & 0xf)
-#define AR_S			(1U << 4)
-#define AR_DPL(ar)		(((ar) >> 5) & 3)
-#define AR_P			(1U << 7)
-#define AR_L			(1U << 13)
-#define AR_DB			(1U << 14)
-#define AR_G			(1U << 15)
-#define AR_UNUSABLE		(1U << 16)
-#define AR_RSVD			0xfffe0f00U
-
 #define INTR_STI		(1U << 0)
 #define INTR_MOV_SS		(1U << 1)
 #define INTR_SMI		(1U << 2)

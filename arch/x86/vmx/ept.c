@@ -178,13 +178,13 @@ int vmxscope_ept_init(void)
  * The map covers every address the guest can form: a violation is a bug.
  * The give-back message names the guest-physical address (exit.c).
  */
-enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs)
 {
 	return vmxscope_give_back_error(vc, regs, "EPT violation");
 }
 
-enum vmxscope_exit_action vmxscope_handle_ept_misconfig(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_ept_misconfig(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs)
 {
 	return vmxscope_give_back_error(vc, regs, "EPT misconfiguration");

@@ -23,7 +23,7 @@
  * TF is set, unless DEBUGCTL.BTF asks for one on branches only (SDM Vol.
  * 3A 18.4.3): none of the instructions vmxscope skips is a branch.
  */
-void vmxscope_skip_instruction(void)
+__root void vmxscope_skip_instruction(void)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 	unsigned long rflags = vmcs_readl(GUEST_RFLAGS);
@@ -51,14 +51,14 @@ void vmxscope_skip_instruction(void)
  * breakpoint; an injected event pushes the guest-state RFLAGS as they are
  * (SDM 27.6.1.2), so set RF there.  #DB counts as a trap here, as in KVM.
  */
-void vmxscope_fault_sets_rf(unsigned int vector)
+__root void vmxscope_fault_sets_rf(unsigned int vector)
 {
 	if (vector < 32 && !(NOT_FAULTS & BIT(vector)))
 		vmcs_writel(GUEST_RFLAGS, vmcs_readl(GUEST_RFLAGS) | X86_EFLAGS_RF);
 }
 
 /* Event injection on the next VM entry (SDM 24.8.3, 27.6). */
-void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error)
+__root void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error)
 {
 	u32 info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION | vector;
 
@@ -78,7 +78,7 @@ void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error)
  * the VM exit provided it (SDM 28.2.5).  Bit 12 and the reserved bits are not part of the
  * VM-entry format and are dropped.
  */
-void vmxscope_reinject(u32 info, u32 error)
+__root void vmxscope_reinject(u32 info, u32 error)
 {
 	u32 type = (info & INTR_INFO_INTR_TYPE_MASK);
 	u32 entry = INTR_INFO_VALID_MASK | type | (info & INTR_INFO_VECTOR_MASK);

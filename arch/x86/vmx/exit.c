@@ -30,7 +30,7 @@
 
 
 /* SDM 26.1.2: VMX instructions always exit; as without VMX, #UD. */
-static enum vmxscope_exit_action handle_ud(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_ud(struct vmxscope_cpu *vc,
 					 struct vmxscope_regs *regs)
 {
 	vmxscope_inject_exception(X86_TRAP_UD, false, 0);
@@ -42,17 +42,17 @@ static enum vmxscope_exit_action handle_ud(struct vmxscope_cpu *vc,
  * non-root mode before the CPU checks it, so the #GP(0) it would raise
  * at CPL > 0 is vmxscope's to give.
  */
-static bool cpuid_faults(void)
+static __root bool cpuid_faults(void)
 {
 	u64 v;
 
-	if (!vmxscope_cfg.cpuid_fault || !((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3))
+	if (!vmxscope_cfg.cpuid_fault || !vmxscope_guest_cpl())
 		return false;
-	v = __rdmsr(MSR_MISC_FEATURES_ENABLES);
-	return v & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT;
+	return !vmxscope_rdmsr_safe(MSR_MISC_FEATURES_ENABLES, &v) &&
+	       (v & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT);
 }
 
-static enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
 					    struct vmxscope_regs *regs)
 {
 	unsigned int eax = regs->rax, ebx, ecx = regs->rcx, edx;
@@ -75,7 +75,7 @@ static enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
 }
 
 /* INVD would drop dirty lines the host owns too: write them back instead. */
-static enum vmxscope_exit_action handle_invd(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_invd(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs)
 {
 	wbinvd();
@@ -90,7 +90,7 @@ static enum vmxscope_exit_action handle_invd(struct vmxscope_cpu *vc,
  * SDM Vol. 2C "XSETBV"), and a #GP is the guest's (entry.S fixups).  CPL
  * and CR4.OSXSAVE were checked before the exit.
  */
-static enum vmxscope_exit_action handle_xsetbv(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_xsetbv(struct vmxscope_cpu *vc,
 					     struct vmxscope_regs *regs)
 {
 	u64 value = (u32)regs->rax | (regs->rdx << 32);
@@ -108,12 +108,10 @@ static enum vmxscope_exit_action handle_xsetbv(struct vmxscope_cpu *vc,
  * LEAVE gives this CPU back; SYNC takes the traps now wanted (trap.c);
  * DUMP reads the VMCS into the buffer this CPU set before (vmx.c).
  */
-static enum vmxscope_exit_action handle_vmcall(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_vmcall(struct vmxscope_cpu *vc,
 					     struct vmxscope_regs *regs)
 {
-	u32 ss_ar = vmcs_read32(GUEST_SS_AR_BYTES);
-
-	if (((ss_ar >> 5) & 3) || regs->rdx != vmxscope_cfg.vmcall_key)
+	if (vmxscope_guest_cpl() || regs->rdx != vmxscope_cfg.vmcall_key)
 		return handle_ud(vc, regs);
 	switch (regs->rax) {
 	case VMXSCOPE_VMCALL_GIVE_BACK:
@@ -138,7 +136,7 @@ static enum vmxscope_exit_action handle_vmcall(struct vmxscope_cpu *vc,
  * CPU back with the guest's state, and the fault recurs natively.  Linux
  * reboots this way on purpose (reboot=t).
  */
-static enum vmxscope_exit_action handle_triple_fault(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_triple_fault(struct vmxscope_cpu *vc,
 						   struct vmxscope_regs *regs)
 {
 	return vmxscope_give_back_error(vc, regs, "guest triple fault");
@@ -149,10 +147,10 @@ static enum vmxscope_exit_action handle_triple_fault(struct vmxscope_cpu *vc,
  * kernels' cpu_emergency_vmxoff()): give the CPU back and let the VMXOFF
  * run natively, where it #UDs as the guest's CR4.VMXE says.  Ring 3: #UD.
  */
-static enum vmxscope_exit_action handle_vmxoff(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_vmxoff(struct vmxscope_cpu *vc,
 					     struct vmxscope_regs *regs)
 {
-	if ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3)
+	if (vmxscope_guest_cpl())
 		return handle_ud(vc, regs);
 	return vmxscope_give_back_notice(vc, regs, "guest VMXOFF in ring 0");
 }
@@ -162,20 +160,20 @@ static enum vmxscope_exit_action handle_vmxoff(struct vmxscope_cpu *vc,
  * CPUs that go offline leave VMX first, so an INIT here is unexpected:
  * give the CPU back rather than emulate wait-for-SIPI.
  */
-static enum vmxscope_exit_action handle_init(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_init(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs)
 {
 	return vmxscope_give_back_error(vc, regs, "INIT signal");
 }
 
 /* Only in wait-for-SIPI, which vmxscope never enters: ignore it. */
-static enum vmxscope_exit_action handle_sipi(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_sipi(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs)
 {
 	return VMXSCOPE_RESUME;
 }
 
-static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] = {
+static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] __root_table = {
 	[VMXSCOPE_EXIT_EXCEPTION_NMI]	= vmxscope_handle_exception,
 	[VMXSCOPE_EXIT_TRIPLE_FAULT]	= handle_triple_fault,
 	[VMXSCOPE_EXIT_INIT_SIGNAL]	= handle_init,
@@ -206,7 +204,7 @@ static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] = {
 	[VMXSCOPE_EXIT_XSETBV]		= handle_xsetbv,
 };
 
-static enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
 					struct vmxscope_regs *regs,
 					union vmxscope_exit_code reason)
 {
@@ -236,7 +234,7 @@ static enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
  * Log2 bucket of @ticks: 0 for 0-1, b for 2^b..2^(b+1)-1, the last one
  * for everything longer (uapi struct vmxscope_latency).
  */
-static unsigned int latency_bucket(u64 ticks)
+static __root unsigned int latency_bucket(u64 ticks)
 {
 	unsigned int b = ticks ? fls64(ticks) - 1 : 0;
 
@@ -248,7 +246,7 @@ static unsigned int latency_bucket(u64 ticks)
  * read first and again just before resuming: what an exit costs in root
  * mode, without the VM exit and VM entry transitions themselves.
  */
-int vmxscope_handle_exit(struct vmxscope_regs *regs)
+__root int vmxscope_handle_exit(struct vmxscope_regs *regs)
 {
 	u64 start = rdtsc();
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
@@ -274,13 +272,12 @@ int vmxscope_handle_exit(struct vmxscope_regs *regs)
 }
 
 /* VMRESUME itself failed (VMfailValid): name the error, then give the CPU back. */
-void vmxscope_resume_failed(struct vmxscope_regs *regs)
+__root void vmxscope_resume_failed(struct vmxscope_regs *regs)
 {
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
-	u32 err = vmcs_read32(VM_INSTRUCTION_ERROR);
 
+	/* Named, with the VM-instruction error, once out of root (names.c). */
+	vmxscope_vmx_failed("vmresume", vmcs_readl(GUEST_RIP), true);
 	vmxscope_give_back(vc, regs, vmcs_readl(GUEST_RIP));
 	vc->state = VMXSCOPE_CPU_ABORTED;
-	vmxscope_log_deferred(KERN_ERR KBUILD_MODNAME ": CPU %d: VMRESUME failed: VM-instruction error %u (%s); left VMX on this CPU\n",
-			vc->cpu, err, vmxscope_insn_error_name(err));
 }

@@ -23,7 +23,7 @@
 #define CR3_NOFLUSH		BIT_ULL(63)
 
 /* General register n of the instruction encoding; RSP lives in the VMCS. */
-static unsigned long *gpr(struct vmxscope_regs *regs, unsigned int n)
+static __root unsigned long *gpr(struct vmxscope_regs *regs, unsigned int n)
 {
 	unsigned long *map[16] = {
 		&regs->rax, &regs->rcx, &regs->rdx, &regs->rbx, NULL,
@@ -35,12 +35,12 @@ static unsigned long *gpr(struct vmxscope_regs *regs, unsigned int n)
 	return map[n];
 }
 
-static unsigned long read_gpr(struct vmxscope_regs *regs, unsigned int n)
+static __root unsigned long read_gpr(struct vmxscope_regs *regs, unsigned int n)
 {
 	return n == 4 ? vmcs_readl(GUEST_RSP) : *gpr(regs, n);
 }
 
-static void write_gpr(struct vmxscope_regs *regs, unsigned int n,
+static __root void write_gpr(struct vmxscope_regs *regs, unsigned int n,
 		      unsigned long v)
 {
 	if (n == 4)
@@ -50,7 +50,7 @@ static void write_gpr(struct vmxscope_regs *regs, unsigned int n,
 }
 
 /* Flush this VPID's translations as MOV to CR3/CR4 would have (SDM 4.10.4.1). */
-static void flush_vpid(struct vmxscope_cpu *vc, bool globals)
+static __root void flush_vpid(struct vmxscope_cpu *vc, bool globals)
 {
 	if (!vmxscope_cfg.invvpid_single)
 		vmx_invvpid(VMX_VPID_EXTENT_ALL_CONTEXT, 0, 0);
@@ -68,7 +68,7 @@ static void flush_vpid(struct vmxscope_cpu *vc, bool globals)
  * CPU CR4.VMXE is reserved: #GP (SDM Vol. 3A 2.5; Documentation/design.rst,
  * "Coexisting with KVM").
  */
-static bool mov_to_cr4(struct vmxscope_cpu *vc, unsigned long val)
+static __root bool mov_to_cr4(struct vmxscope_cpu *vc, unsigned long val)
 {
 	if ((val & X86_CR4_VMXE) ||
 	    vmxscope_cr_violations(val | X86_CR4_VMXE, vmxscope_cfg.cr4_fixed0,
@@ -80,7 +80,7 @@ static bool mov_to_cr4(struct vmxscope_cpu *vc, unsigned long val)
 	return true;
 }
 
-static void mov_to_cr3(struct vmxscope_cpu *vc, unsigned long val)
+static __root void mov_to_cr3(struct vmxscope_cpu *vc, unsigned long val)
 {
 	vmcs_writel(GUEST_CR3, val & ~CR3_NOFLUSH);
 	if (!(val & CR3_NOFLUSH))
@@ -92,7 +92,7 @@ static void mov_to_cr3(struct vmxscope_cpu *vc, unsigned long val)
  * leaving long mode for good (kexec's relocate_kernel, reboot through
  * real mode): the CPU is given back and the write runs natively.
  */
-static enum vmxscope_exit_action mov_to_cr0(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action mov_to_cr0(struct vmxscope_cpu *vc,
 					  struct vmxscope_regs *regs,
 					  unsigned long val)
 {
@@ -109,7 +109,7 @@ static enum vmxscope_exit_action mov_to_cr0(struct vmxscope_cpu *vc,
 	return VMXSCOPE_RESUME;
 }
 
-enum vmxscope_exit_action vmxscope_handle_cr(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_cr(struct vmxscope_cpu *vc,
 					 struct vmxscope_regs *regs)
 {
 	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);

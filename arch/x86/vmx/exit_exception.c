@@ -54,7 +54,7 @@ enum exc_class {
  * external interrupts, NMIs and all software-initiated events (INT n,
  * INT3, INTO, INT1) whatever their vector.
  */
-static enum exc_class exc_class(u32 info)
+static __root enum exc_class exc_class(u32 info)
 {
 	if (INTR_INFO_TYPE(info) != INTR_TYPE_HARD_EXCEPTION)
 		return EXC_BENIGN;
@@ -81,7 +81,7 @@ static enum exc_class exc_class(u32 info)
  * becomes a double fault.  (A second exception during a #DF is a triple
  * fault, handled by the caller.)
  */
-static bool makes_double_fault(enum exc_class first, enum exc_class second)
+static __root bool makes_double_fault(enum exc_class first, enum exc_class second)
 {
 	if (first == EXC_CONTRIBUTORY)
 		return second == EXC_CONTRIBUTORY;
@@ -105,7 +105,7 @@ static bool makes_double_fault(enum exc_class first, enum exc_class second)
  * reserved bits read 1.  So: drop B0-B3, set the reserved-1 bits, set the
  * causes, and flip the active-low ones among them to 0.
  */
-static void debug_exception_effects(unsigned long qual)
+static __root void debug_exception_effects(unsigned long qual)
 {
 	unsigned long dr6 = native_get_debugreg(6);
 	u64 debugctl;
@@ -131,7 +131,7 @@ static void debug_exception_effects(unsigned long qual)
  * injects a hardware or privileged software exception then drops it (SDM
  * 27.7.3), as delivering the exception would have.
  */
-static void fix_pending_single_step(void)
+static __root void fix_pending_single_step(void)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
@@ -144,7 +144,7 @@ static void fix_pending_single_step(void)
 		    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | PENDING_DBG_BS);
 }
 
-static void block_nmi(void)
+static __root void block_nmi(void)
 {
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 		     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) |
@@ -173,7 +173,7 @@ static void block_nmi(void)
  * instead would only hit the same exception and exit again.  An NMI whose
  * delivery began leaves NMIs blocked until the next IRET (SDM 6.7.1).
  */
-static bool event_during_delivery(u32 idt, u32 *info, u32 *error)
+static __root bool event_during_delivery(u32 idt, u32 *info, u32 *error)
 {
 	enum exc_class first = exc_class(idt), second = exc_class(*info);
 
@@ -189,7 +189,7 @@ static bool event_during_delivery(u32 idt, u32 *info, u32 *error)
 	return true;
 }
 
-enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *vc,
 						struct vmxscope_regs *regs)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);

@@ -34,14 +34,6 @@
 #define IO_INFO_ADDR_SIZE(i)	(((i) >> 7) & 7)	/* 0: 16, 1: 32, 2: 64 */
 #define IO_INFO_SEG(i)		(((i) >> 15) & 7)
 
-/* Segment access rights as the VMCS holds them (SDM Table 24-2). */
-#define SEG_TYPE_WRITABLE	BIT(1)		/* data; readable for code */
-#define SEG_TYPE_EXPAND_DOWN	BIT(2)		/* data */
-#define SEG_TYPE_CODE		BIT(3)
-#define SEG_AR_L			BIT(13)
-#define SEG_AR_DB			BIT(14)
-#define SEG_AR_UNUSABLE		BIT(16)
-
 /* DR7 (SDM 18.2.4) and pending debug exceptions (SDM Table 24-4). */
 #define DR7_RW_IO		2
 #define PENDING_DBG_ENABLED_BP	BIT(12)
@@ -53,73 +45,44 @@
  */
 #define IO_MAX_ELEMENTS		1024
 
-enum { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS };
-
 struct io_seg {
 	unsigned long base;
 	u32 limit, ar;
 };
 
-static void read_seg(unsigned int seg, struct io_seg *s)
+static __root void read_seg(enum vmxscope_seg seg, struct io_seg *s)
 {
-	switch (seg) {
-	case SEG_ES:
-		s->base = vmcs_readl(GUEST_ES_BASE);
-		s->limit = vmcs_read32(GUEST_ES_LIMIT);
-		s->ar = vmcs_read32(GUEST_ES_AR_BYTES);
-		break;
-	case SEG_CS:
-		s->base = vmcs_readl(GUEST_CS_BASE);
-		s->limit = vmcs_read32(GUEST_CS_LIMIT);
-		s->ar = vmcs_read32(GUEST_CS_AR_BYTES);
-		break;
-	case SEG_SS:
-		s->base = vmcs_readl(GUEST_SS_BASE);
-		s->limit = vmcs_read32(GUEST_SS_LIMIT);
-		s->ar = vmcs_read32(GUEST_SS_AR_BYTES);
-		break;
-	case SEG_DS:
-		s->base = vmcs_readl(GUEST_DS_BASE);
-		s->limit = vmcs_read32(GUEST_DS_LIMIT);
-		s->ar = vmcs_read32(GUEST_DS_AR_BYTES);
-		break;
-	case SEG_FS:
-		s->base = vmcs_readl(GUEST_FS_BASE);
-		s->limit = vmcs_read32(GUEST_FS_LIMIT);
-		s->ar = vmcs_read32(GUEST_FS_AR_BYTES);
-		break;
-	default:
-		s->base = vmcs_readl(GUEST_GS_BASE);
-		s->limit = vmcs_read32(GUEST_GS_LIMIT);
-		s->ar = vmcs_read32(GUEST_GS_AR_BYTES);
-		break;
-	}
+	const struct vmxscope_seg_fields *f = &vmxscope_seg_fields[seg];
+
+	s->base = vmcs_readl(f->base);
+	s->limit = vmcs_read32(f->limit);
+	s->ar = vmcs_read32(f->ar);
 }
 
 /*
  * Compatibility-mode segment checks on @size bytes at offset @off
  * (SDM 5.3, 5.4.1): usable, the right type, within the limit.
  */
-static bool seg_ok(const struct io_seg *s, u64 off, unsigned int size,
+static __root bool seg_ok(const struct io_seg *s, u64 off, unsigned int size,
 		   bool write)
 {
-	u32 type = s->ar & 0xf;
+	u32 type = VMXSCOPE_AR_TYPE(s->ar);
 	u64 last = off + size - 1;
 
-	if (s->ar & SEG_AR_UNUSABLE)
+	if (s->ar & VMX_AR_UNUSABLE_MASK)
 		return false;
-	if (write && ((type & SEG_TYPE_CODE) || !(type & SEG_TYPE_WRITABLE)))
+	if (write && ((type & VMXSCOPE_AR_TYPE_CODE) || !(type & VMXSCOPE_AR_TYPE_WR)))
 		return false;
-	if (!write && (type & SEG_TYPE_CODE) && !(type & SEG_TYPE_WRITABLE))
+	if (!write && (type & VMXSCOPE_AR_TYPE_CODE) && !(type & VMXSCOPE_AR_TYPE_WR))
 		return false;
-	if (!(type & SEG_TYPE_CODE) && (type & SEG_TYPE_EXPAND_DOWN))
+	if (!(type & VMXSCOPE_AR_TYPE_CODE) && (type & VMXSCOPE_AR_TYPE_EC))
 		return off > s->limit &&
-		       last <= ((s->ar & SEG_AR_DB) ? 0xffffffffULL : 0xffffULL);
+		       last <= ((s->ar & VMX_AR_DB_MASK) ? 0xffffffffULL : 0xffffULL);
 	return last <= s->limit;
 }
 
 /* Breakpoint conditions that an access matches (SDM 18.2.4, 18.2.5). */
-static unsigned int breakpoints(unsigned long dr7, u64 addr,
+static __root unsigned int breakpoints(unsigned long dr7, u64 addr,
 				unsigned int size, bool io, bool write)
 {
 	unsigned int i, hit = 0;
@@ -145,7 +108,7 @@ static unsigned int breakpoints(unsigned long dr7, u64 addr,
 }
 
 /* A #DB trap owed after the access, delivered at VM entry (SDM 27.7.3). */
-static void owe_debug_trap(unsigned int hit)
+static __root void owe_debug_trap(unsigned int hit)
 {
 	if (hit)
 		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
@@ -153,7 +116,7 @@ static void owe_debug_trap(unsigned int hit)
 			    PENDING_DBG_ENABLED_BP);
 }
 
-static u32 port_in(u16 port, unsigned int size)
+static __root u32 port_in(u16 port, unsigned int size)
 {
 	if (size == 1)
 		return inb(port);
@@ -162,7 +125,7 @@ static u32 port_in(u16 port, unsigned int size)
 	return inl(port);
 }
 
-static void port_out(u16 port, unsigned int size, u32 value)
+static __root void port_out(u16 port, unsigned int size, u32 value)
 {
 	if (size == 1)
 		outb(value, port);
@@ -173,7 +136,7 @@ static void port_out(u16 port, unsigned int size, u32 value)
 }
 
 /* The low @size bytes of @old replaced; a 32-bit result zero-extends. */
-static unsigned long merge(unsigned long old, u32 value, unsigned int size)
+static __root unsigned long merge(unsigned long old, u32 value, unsigned int size)
 {
 	if (size == 4)
 		return value;
@@ -183,7 +146,7 @@ static unsigned long merge(unsigned long old, u32 value, unsigned int size)
 }
 
 /* IN AL/AX/EAX and OUT: one access. */
-static enum vmxscope_exit_action handle_port(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_port(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   u16 port, unsigned int size, bool in)
 {
@@ -204,7 +167,7 @@ static enum vmxscope_exit_action handle_port(struct vmxscope_cpu *vc,
 }
 
 /* RSI/RDI/RCX written at the address size (SDM 3.3.7, 5.3 of Vol. 1). */
-static void write_sized(unsigned long *reg, unsigned long value,
+static __root void write_sized(unsigned long *reg, unsigned long value,
 			unsigned int ad)
 {
 	if (ad == 2)
@@ -220,17 +183,17 @@ struct string_op {
 	unsigned int size, ad;
 	bool in, rep, compat;
 	u64 amask;
-	unsigned int seg;
+	enum vmxscope_seg seg;
 	struct io_seg s;
 	struct vmxscope_gmem g;
 };
 
 /* Injects the fault the element's operand earns; false if none fits. */
-static bool element_fault(struct vmxscope_cpu *vc, const struct string_op *op,
+static __root bool element_fault(struct vmxscope_cpu *vc, const struct string_op *op,
 			  enum vmxscope_gmem_result r,
 			  const struct vmxscope_gmem_fault *f)
 {
-	unsigned int vector = op->seg == SEG_SS ? X86_TRAP_SS : X86_TRAP_GP;
+	unsigned int vector = op->seg == VMXSCOPE_SEG_SS ? X86_TRAP_SS : X86_TRAP_GP;
 
 	switch (r) {
 	case VMXSCOPE_GMEM_PF:
@@ -250,7 +213,7 @@ static bool element_fault(struct vmxscope_cpu *vc, const struct string_op *op,
  * INS/OUTS, with or without REP.  Returns VMXSCOPE_RESUME, or
  * VMXSCOPE_GIVE_BACK after an abort for what cannot be emulated exactly.
  */
-static enum vmxscope_exit_action handle_string(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action handle_string(struct vmxscope_cpu *vc,
 					     struct vmxscope_regs *regs,
 					     struct string_op *op)
 {
@@ -288,7 +251,7 @@ static enum vmxscope_exit_action handle_string(struct vmxscope_cpu *vc,
 			la = (u32)(op->s.base + off);
 		} else {
 			/* SDM 3.4.4: only FS and GS have a base in 64-bit mode. */
-			la = off + (op->seg >= SEG_FS ? op->s.base : 0);
+			la = off + (op->seg >= VMXSCOPE_SEG_FS ? op->s.base : 0);
 		}
 		/* SDM 6.15 "#AC": unaligned operand at CPL 3 with AM and AC. */
 		if (align && (la & (op->size - 1))) {
@@ -338,7 +301,7 @@ static enum vmxscope_exit_action handle_string(struct vmxscope_cpu *vc,
 	return VMXSCOPE_RESUME;
 }
 
-enum vmxscope_exit_action vmxscope_handle_io(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_io(struct vmxscope_cpu *vc,
 					 struct vmxscope_regs *regs)
 {
 	unsigned long q = vmcs_readl(EXIT_QUALIFICATION);
@@ -370,10 +333,10 @@ enum vmxscope_exit_action vmxscope_handle_io(struct vmxscope_cpu *vc,
 		return vmxscope_give_back_error(vc, regs, "INS/OUTS with an unknown address size");
 	op.amask = op.ad == 2 ? ~0ULL : op.ad == 1 ? 0xffffffffULL : 0xffffULL;
 	/* INS always writes ES:[rDI]; the field is undefined for it. */
-	op.seg = op.in ? SEG_ES : IO_INFO_SEG(info);
-	if (op.seg > SEG_GS)
+	op.seg = op.in ? VMXSCOPE_SEG_ES : IO_INFO_SEG(info);
+	if (op.seg > VMXSCOPE_SEG_GS)
 		return vmxscope_give_back_error(vc, regs, "OUTS with an unknown segment");
 	read_seg(op.seg, &op.s);
-	op.compat = !(vmcs_read32(GUEST_CS_AR_BYTES) & SEG_AR_L);
+	op.compat = !(vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK);
 	return handle_string(vc, regs, &op);
 }

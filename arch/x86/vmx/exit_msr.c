@@ -88,7 +88,7 @@ static const struct switched_msr switched[] = {
 	{ MSR_GS_BASE,		GUEST_GS_BASE, canonical },
 };
 
-static const struct switched_msr *find_switched(u32 msr)
+static __root const struct switched_msr *find_switched(u32 msr)
 {
 	unsigned int i;
 
@@ -98,7 +98,7 @@ static const struct switched_msr *find_switched(u32 msr)
 	return NULL;
 }
 
-enum vmxscope_exit_action vmxscope_handle_rdmsr(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_rdmsr(struct vmxscope_cpu *vc,
 					    struct vmxscope_regs *regs)
 {
 	u32 msr = regs->rcx;
@@ -121,7 +121,7 @@ enum vmxscope_exit_action vmxscope_handle_rdmsr(struct vmxscope_cpu *vc,
 	return VMXSCOPE_RESUME;
 }
 
-enum vmxscope_exit_action vmxscope_handle_wrmsr(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_wrmsr(struct vmxscope_cpu *vc,
 					    struct vmxscope_regs *regs)
 {
 	u32 msr = regs->rcx;

@@ -9,6 +9,8 @@
 #include <asm/nospec-branch.h>
 #include <asm/unwind_hints.h>
 
+#include "root.h"
+
 /*
  * Instructions root mode runs for the guest and that may #GP: each is
  * preceded by clearing %r11, and root's #GP gate (vmxscope_root_gp)
@@ -16,6 +18,8 @@
  * So an invalid MSR or XCR0 value faults in root without any of Linux's
  * exception handling, and the guest gets the #GP (exit_msr.c, exit.c).
  */
+
+	ROOT_TEXT
 
 /* int vmxscope_rdmsr_safe(u32 msr, u64 *val) */
 SYM_FUNC_START(vmxscope_rdmsr_safe)
@@ -94,7 +98,7 @@ SYM_CODE_START(vmxscope_root_gp)
 	jmp	*vmxscope_linux_gp(%rip)
 SYM_CODE_END(vmxscope_root_gp)
 
-	.section .rodata
+	ROOT_RODATA
 	.balign 8
 vmxscope_fixups:
 	.quad	.Lrdmsr, .Lrdmsr_resume

@@ -16,7 +16,7 @@
 #include "vmx.h"
 
 /* SDM 28.2.1: the guest-physical address field is valid for these. */
-static bool is_ept_exit(u32 reason)
+static __root bool is_ept_exit(u32 reason)
 {
 	union vmxscope_exit_code r = { .full = reason };
 
@@ -48,7 +48,7 @@ void vmxscope_gave_back_log(struct vmxscope_cpu *vc)
 			vc->gave_back_qual, vc->gave_back_rip, gpa);
 }
 
-static void gave_back_note(struct vmxscope_cpu *vc, const char *level,
+static __root void gave_back_note(struct vmxscope_cpu *vc, const char *level,
 			   const char *why)
 {
 	vc->gave_back_why = why;
@@ -67,11 +67,11 @@ static void gave_back_note(struct vmxscope_cpu *vc, const char *level,
  */
 #define PTI_USER_PGD	BIT(PAGE_SHIFT)	/* PTI's user half of an 8 KiB PGD */
 
-static bool guest_cr3_maps_kernel(void)
+static __root bool guest_cr3_maps_kernel(void)
 {
-	if ((vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3)
+	if (vmxscope_guest_cpl())
 		return false;
-	return !(static_cpu_has(X86_FEATURE_PTI) &&
+	return !(boot_cpu_has(X86_FEATURE_PTI) &&
 		 (vmcs_readl(GUEST_CR3) & PTI_USER_PGD));
 }
 
@@ -83,7 +83,7 @@ static bool guest_cr3_maps_kernel(void)
  * to leave from its kernel as soon as interrupts are on; meanwhile the
  * exiting instruction retries, or gets #UD if interrupts are off.
  */
-static enum vmxscope_exit_action give_back(struct vmxscope_cpu *vc,
+static __root enum vmxscope_exit_action give_back(struct vmxscope_cpu *vc,
 					 struct vmxscope_regs *regs,
 					 const char *level, const char *why)
 {
@@ -99,7 +99,6 @@ static enum vmxscope_exit_action give_back(struct vmxscope_cpu *vc,
 	}
 	gave_back_note(vc, level, why);
 	vmxscope_give_back(vc, regs, vmcs_readl(GUEST_RIP));
-	vmxscope_gave_back_log(vc);	/* out of root mode now */
 	if (vc->launching)
 		regs->rax = -EIO;
 	else
@@ -108,14 +107,14 @@ static enum vmxscope_exit_action give_back(struct vmxscope_cpu *vc,
 }
 
 /* Something vmxscope cannot handle: an error, then as without vmxscope. */
-enum vmxscope_exit_action vmxscope_give_back_error(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_give_back_error(struct vmxscope_cpu *vc,
 				     struct vmxscope_regs *regs, const char *why)
 {
 	return give_back(vc, regs, KERN_ERR, why);
 }
 
 /* The guest is on its way out of this kernel (kexec, reboot): let go. */
-enum vmxscope_exit_action vmxscope_give_back_notice(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_give_back_notice(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,
 					   const char *why)
 {

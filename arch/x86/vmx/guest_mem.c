@@ -40,13 +40,13 @@
 /* A and D updates lost to a concurrent change are retried this often. */
 #define GMEM_RETRIES	8
 
-static u64 read_entry(u64 *p)
+static __root u64 read_entry(u64 *p)
 {
 	return READ_ONCE(*p);
 }
 
 /* SDM 3.3.7.1: bits 63:N-1 all equal, N = 48 or 57. */
-static bool canonical(u64 la, unsigned int bits)
+static __root bool canonical(u64 la, unsigned int bits)
 {
 	unsigned int shift = 64 - bits;
 
@@ -54,7 +54,7 @@ static bool canonical(u64 la, unsigned int bits)
 }
 
 /* Reserved bits of a present entry at @level, 1 = PTE (SDM 4.5.4). */
-static bool reserved(const struct vmxscope_gmem *g, u64 e, int level)
+static __root bool reserved(const struct vmxscope_gmem *g, u64 e, int level)
 {
 	u64 rsvd = PTE_ADDR & ~g->phys_mask;
 
@@ -75,7 +75,7 @@ static bool reserved(const struct vmxscope_gmem *g, u64 e, int level)
  * bits beyond P/W/U that the access earns, or 0 if it is allowed; -1
  * stands for a plain protection fault.
  */
-static int rights(const struct vmxscope_gmem *g, u64 leaf, bool rw, bool us,
+static __root int rights(const struct vmxscope_gmem *g, u64 leaf, bool rw, bool us,
 		  bool write)
 {
 	unsigned int pkey;
@@ -102,14 +102,14 @@ static int rights(const struct vmxscope_gmem *g, u64 leaf, bool rw, bool us,
 }
 
 /* Sets @bits in the entry the walk read as @e; false if it changed. */
-static bool set_bits(const struct vmxscope_gmem *g, u64 *p, u64 e, u64 bits)
+static __root bool set_bits(const struct vmxscope_gmem *g, u64 *p, u64 e, u64 bits)
 {
 	if ((e & bits) == bits)
 		return true;
 	return g->ops->update64(p, e, e | bits);
 }
 
-enum vmxscope_gmem_result vmxscope_gmem_translate(const struct vmxscope_gmem *g,
+__root enum vmxscope_gmem_result vmxscope_gmem_translate(const struct vmxscope_gmem *g,
 					      u64 la, bool write, u64 *pa,
 					      struct vmxscope_gmem_fault *fault)
 {
@@ -177,7 +177,7 @@ enum vmxscope_gmem_result vmxscope_gmem_translate(const struct vmxscope_gmem *g,
 	return VMXSCOPE_GMEM_BUSY;
 }
 
-enum vmxscope_gmem_result vmxscope_gmem_map(const struct vmxscope_gmem *g, u64 la,
+__root enum vmxscope_gmem_result vmxscope_gmem_map(const struct vmxscope_gmem *g, u64 la,
 					unsigned int len, bool write,
 					struct vmxscope_gmem_span *span,
 					struct vmxscope_gmem_fault *fault)
@@ -204,14 +204,14 @@ enum vmxscope_gmem_result vmxscope_gmem_map(const struct vmxscope_gmem *g, u64 l
 	return VMXSCOPE_GMEM_OK;
 }
 
-void vmxscope_gmem_span_read(const struct vmxscope_gmem_span *span, void *buf)
+__root void vmxscope_gmem_span_read(const struct vmxscope_gmem_span *span, void *buf)
 {
 	memcpy(buf, span->host[0], span->len[0]);
 	if (span->len[1])
 		memcpy((u8 *)buf + span->len[0], span->host[1], span->len[1]);
 }
 
-void vmxscope_gmem_span_write(const struct vmxscope_gmem_span *span,
+__root void vmxscope_gmem_span_write(const struct vmxscope_gmem_span *span,
 			    const void *buf)
 {
 	memcpy(span->host[0], buf, span->len[0]);
@@ -283,7 +283,7 @@ static const struct vmxscope_gmem_ops host_ops = {
 	.update64	= host_update64,
 };
 
-static u32 guest_pkru(void)
+static __root u32 guest_pkru(void)
 {
 	u32 eax, edx;
 
@@ -291,7 +291,7 @@ static u32 guest_pkru(void)
 	return eax;
 }
 
-bool vmxscope_gmem_init(struct vmxscope_gmem *g, unsigned long rflags)
+__root bool vmxscope_gmem_init(struct vmxscope_gmem *g, unsigned long rflags)
 {
 	unsigned long cr0 = vmcs_readl(GUEST_CR0);
 	unsigned long cr4 = vmcs_readl(GUEST_CR4);
@@ -305,7 +305,7 @@ bool vmxscope_gmem_init(struct vmxscope_gmem *g, unsigned long rflags)
 	g->ops = &host_ops;
 	g->cr3 = vmcs_readl(GUEST_CR3);
 	g->phys_mask = (1ULL << boot_cpu_data.x86_phys_bits) - 1;
-	g->cpl = (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
+	g->cpl = vmxscope_guest_cpl();
 	g->la57 = cr4 & X86_CR4_LA57;
 	g->wp = cr0 & X86_CR0_WP;
 	g->smap = cr4 & X86_CR4_SMAP;

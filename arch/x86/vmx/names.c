@@ -112,7 +112,7 @@ DEFINE_PER_CPU(struct vmxscope_vmx_fail, vmxscope_vmx_fail);
  * The first failure of a VMX instruction on this CPU (vmcs.h), in root
  * mode or not: recorded only, for vmxscope_vmx_fail_report().
  */
-void vmxscope_vmx_failed(const char *insn, unsigned long operand, bool valid)
+__root void vmxscope_vmx_failed(const char *insn, unsigned long operand, bool valid)
 {
 	struct vmxscope_vmx_fail *f = this_cpu_ptr(&vmxscope_vmx_fail);
 	unsigned long error = 0;

@@ -44,7 +44,7 @@ void vmxscope_nmi_cpu_init(struct vmxscope_cpu *vc)
 	this_cpu_write(nmi_vc, vc);
 }
 
-static void request_nmi_window(void)
+static __root void request_nmi_window(void)
 {
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
 		     vmcs_read32(CPU_BASED_VM_EXEC_CONTROL) |
@@ -56,27 +56,27 @@ static void request_nmi_window(void)
  * 6.7.1).  Record the NMI and make sure the guest exits as soon as it can
  * take it, in case the exit handler already looked (vmxscope_nmi_entry).
  */
-void vmxscope_root_nmi_record(void)
+__root void vmxscope_root_nmi_record(void)
 {
 	this_cpu_write(root_nmi, true);
 	if (this_cpu_read(root_vmcs_current))
 		request_nmi_window();
 }
 
-void vmxscope_nmi_root_begin(void)
+__root void vmxscope_nmi_root_begin(void)
 {
 	this_cpu_write(root_vmcs_current, true);
 }
 
 /* Before VMCLEAR: from here an NMI is only recorded (give-back path). */
-void vmxscope_nmi_root_end(void)
+__root void vmxscope_nmi_root_end(void)
 {
 	this_cpu_write(root_vmcs_current, false);
 	barrier();
 }
 
 /* An injected NMI needs no blocking by STI, MOV SS or NMI (SDM 26.3.1.5). */
-static bool nmi_injectable(void)
+static __root bool nmi_injectable(void)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
@@ -87,7 +87,7 @@ static bool nmi_injectable(void)
 	return !(vmcs_read32(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK);
 }
 
-static void inject_nmi(void)
+static __root void inject_nmi(void)
 {
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, INTR_INFO_VALID_MASK |
 		     INTR_TYPE_NMI_INTR | NMI_VECTOR);
@@ -101,7 +101,7 @@ static void inject_nmi(void)
  * also sets root_nmi: with neither flag nor anything owed, there is no
  * window bit to clear and no VMREAD to do.
  */
-void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
+__root void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 {
 	u32 ctl, want;
 
@@ -139,7 +139,7 @@ void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 }
 
 /* Ask the guest's kernel, through a doorbell NMI, to do @why. */
-void vmxscope_kick(struct vmxscope_cpu *vc, unsigned int why)
+__root void vmxscope_kick(struct vmxscope_cpu *vc, unsigned int why)
 {
 	vc->kick_wanted |= why;
 }
@@ -148,7 +148,7 @@ void vmxscope_kick(struct vmxscope_cpu *vc, unsigned int why)
  * The guest became able to take an NMI (SDM 26.7.6); the injection is
  * vmxscope_nmi_entry's.
  */
-enum vmxscope_exit_action vmxscope_handle_nmi_window(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_nmi_window(struct vmxscope_cpu *vc,
 						   struct vmxscope_regs *regs)
 {
 	return VMXSCOPE_RESUME;
@@ -162,7 +162,7 @@ enum vmxscope_exit_action vmxscope_handle_nmi_window(struct vmxscope_cpu *vc,
  * is blocked again until its next IRET (SDM 28.2.3), as it would be had
  * the NMI been delivered.
  */
-enum vmxscope_exit_action vmxscope_handle_nmi(struct vmxscope_cpu *vc,
+__root enum vmxscope_exit_action vmxscope_handle_nmi(struct vmxscope_cpu *vc,
 					    struct vmxscope_regs *regs)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
@@ -186,7 +186,7 @@ enum vmxscope_exit_action vmxscope_handle_nmi(struct vmxscope_cpu *vc,
 }
 
 /*
- * After VMXOFF (give-back path, Linux's IDT back): what root still owed the
+ * After VMXOFF (cpu.c's door out of root, Linux's IDT back): what root still owed the
  * guest.  Not root any more, so Linux's APIC code may run: a pending NMI
  * becomes a real self-NMI, a pending doorbell its irq_work.
  */

@@ -15,7 +15,7 @@
 
 DEFINE_PER_CPU(struct vmxscope_ring *, vmxscope_ring);
 
-static void post(struct vmxscope_cpu *vc, struct vmxscope_event *e)
+static __root void post(struct vmxscope_cpu *vc, struct vmxscope_event *e)
 {
 	struct vmxscope_ring *r = this_cpu_read(vmxscope_ring);
 
@@ -36,7 +36,7 @@ static void post(struct vmxscope_cpu *vc, struct vmxscope_event *e)
 	}
 }
 
-void vmxscope_ring_exit(struct vmxscope_cpu *vc, u32 reason,
+__root void vmxscope_ring_exit(struct vmxscope_cpu *vc, u32 reason,
 			unsigned long rip, unsigned long qual)
 {
 	struct vmxscope_event e = { .type = VMXSCOPE_EV_EXIT, .a = reason,
@@ -46,7 +46,7 @@ void vmxscope_ring_exit(struct vmxscope_cpu *vc, u32 reason,
 		post(vc, &e);
 }
 
-void vmxscope_ring_msr(struct vmxscope_cpu *vc, u32 msr, bool write,
+__root void vmxscope_ring_msr(struct vmxscope_cpu *vc, u32 msr, bool write,
 		       u64 value, bool fault)
 {
 	struct vmxscope_event e = { .type = VMXSCOPE_EV_MSR, .a = msr,
@@ -56,7 +56,7 @@ void vmxscope_ring_msr(struct vmxscope_cpu *vc, u32 msr, bool write,
 		post(vc, &e);
 }
 
-void vmxscope_ring_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
+__root void vmxscope_ring_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 		      u32 value)
 {
 	struct vmxscope_event e = { .type = VMXSCOPE_EV_IO, .a = port,
@@ -66,7 +66,7 @@ void vmxscope_ring_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 		post(vc, &e);
 }
 
-void vmxscope_ring_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
+__root void vmxscope_ring_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
 			     unsigned long rip, unsigned long cr2)
 {
 	struct vmxscope_event e = { .type = VMXSCOPE_EV_EXC, .a = vector,

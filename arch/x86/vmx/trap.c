@@ -33,7 +33,7 @@ static struct {
 } want;
 
 /* Byte offset of an MSR in either half of a read or write bitmap. */
-static long msr_bit(u32 msr)
+static __root long msr_bit(u32 msr)
 {
 	if (msr < MSR_HALF_SIZE)
 		return msr;
@@ -99,7 +99,7 @@ void vmxscope_want_exception(u32 vector, u32 pfec_mask, u32 pfec_match)
 }
 
 /* In root mode, or before launch: this CPU takes the wanted traps. */
-void vmxscope_trap_apply(struct vmxscope_cpu *vc)
+__root void vmxscope_trap_apply(struct vmxscope_cpu *vc)
 {
 	memcpy(vc->msr_bitmap, want.msr_bitmap, PAGE_SIZE);
 	memcpy(vc->io_bitmaps, want.io_bitmaps, VMX_IO_BITMAP_BYTES);
@@ -130,7 +130,7 @@ void vmxscope_want_sync(void)
 	on_each_cpu(sync_one, NULL, 1);
 }
 
-bool vmxscope_msr_trapped(struct vmxscope_cpu *vc, u32 msr, bool write)
+__root bool vmxscope_msr_trapped(struct vmxscope_cpu *vc, u32 msr, bool write)
 {
 	long bit = msr_bit(msr);
 
@@ -140,7 +140,7 @@ bool vmxscope_msr_trapped(struct vmxscope_cpu *vc, u32 msr, bool write)
 			vc->msr_bitmap);
 }
 
-static bool io_wanted(struct vmxscope_cpu *vc, u16 port, bool in)
+static __root bool io_wanted(struct vmxscope_cpu *vc, u16 port, bool in)
 {
 	return test_bit((in ? 0 : VMX_IO_BITMAP_BYTES * 8) + port, vc->io_dirs);
 }
@@ -149,7 +149,7 @@ static bool io_wanted(struct vmxscope_cpu *vc, u16 port, bool in)
  * Lock-free: only this CPU writes its table, in root mode; readers see a
  * slot's counts zeroed before its key (smp_wmb pairs with the reader).
  */
-static struct vmxscope_count *count_slot(struct vmxscope_cpu *vc, u32 kind, u32 id)
+static __root struct vmxscope_count *count_slot(struct vmxscope_cpu *vc, u32 kind, u32 id)
 {
 	u64 key = (u64)kind << 32 | id;
 	unsigned int i, h = hash_64(key, 8);
@@ -171,7 +171,7 @@ static struct vmxscope_count *count_slot(struct vmxscope_cpu *vc, u32 kind, u32 
 	return NULL;
 }
 
-static void count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write)
+static __root void count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write)
 {
 	struct vmxscope_count *c = count_slot(vc, kind, id);
 
@@ -183,14 +183,14 @@ static void count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write)
 		WRITE_ONCE(c->reads, c->reads + 1);
 }
 
-void vmxscope_note_msr(struct vmxscope_cpu *vc, u32 msr, bool write, u64 value,
+__root void vmxscope_note_msr(struct vmxscope_cpu *vc, u32 msr, bool write, u64 value,
 		     bool fault)
 {
 	count(vc, VMXSCOPE_KIND_MSR, msr, write);
 	vmxscope_ring_msr(vc, msr, write, value, fault);
 }
 
-void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
+__root void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 		    u32 value)
 {
 	if (!io_wanted(vc, port, in))
@@ -199,7 +199,7 @@ void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 	vmxscope_ring_io(vc, port, size, in, value);
 }
 
-void vmxscope_note_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
+__root void vmxscope_note_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
 			   unsigned long rip, unsigned long cr2)
 {
 	count(vc, VMXSCOPE_KIND_EXC, vector, false);

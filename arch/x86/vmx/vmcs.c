@@ -20,28 +20,12 @@
 #include "vmx.h"
 
 
-struct seg_fields {
-	unsigned long sel, base, limit, ar;
+/* The guest segment registers' fields (SDM 25.4.1), in enum vmxscope_seg order. */
+#define SEG_FIELDS(seg)	{ GUEST_##seg##_SELECTOR, \
+		GUEST_##seg##_BASE, GUEST_##seg##_LIMIT, GUEST_##seg##_AR_BYTES },
+const struct vmxscope_seg_fields vmxscope_seg_fields[VMXSCOPE_NR_SEGS] = {
+	VMXSCOPE_SEGS(SEG_FIELDS)
 };
-
-/* The guest segment registers' fields (SDM 24.4.1), in a table. */
-static const struct seg_fields seg_es = { GUEST_ES_SELECTOR, GUEST_ES_BASE,
-					 GUEST_ES_LIMIT, GUEST_ES_AR_BYTES };
-static const struct seg_fields seg_cs = { GUEST_CS_SELECTOR, GUEST_CS_BASE,
-					 GUEST_CS_LIMIT, GUEST_CS_AR_BYTES };
-static const struct seg_fields seg_ss = { GUEST_SS_SELECTOR, GUEST_SS_BASE,
-					 GUEST_SS_LIMIT, GUEST_SS_AR_BYTES };
-static const struct seg_fields seg_ds = { GUEST_DS_SELECTOR, GUEST_DS_BASE,
-					 GUEST_DS_LIMIT, GUEST_DS_AR_BYTES };
-static const struct seg_fields seg_fs = { GUEST_FS_SELECTOR, GUEST_FS_BASE,
-					 GUEST_FS_LIMIT, GUEST_FS_AR_BYTES };
-static const struct seg_fields seg_gs = { GUEST_GS_SELECTOR, GUEST_GS_BASE,
-					 GUEST_GS_LIMIT, GUEST_GS_AR_BYTES };
-static const struct seg_fields seg_ldtr = { GUEST_LDTR_SELECTOR,
-					   GUEST_LDTR_BASE, GUEST_LDTR_LIMIT,
-					   GUEST_LDTR_AR_BYTES };
-static const struct seg_fields seg_tr = { GUEST_TR_SELECTOR, GUEST_TR_BASE,
-					 GUEST_TR_LIMIT, GUEST_TR_AR_BYTES };
 
 static u16 read_ldtr(void)
 {
@@ -96,9 +80,10 @@ static unsigned long gdt_base(const struct desc_ptr *gdt, u16 sel, bool system)
  * (SDM 26.3.1.2), usable ones take LAR/LSL and the descriptor's base.
  * In 64-bit mode FS/GS bases come from their MSRs instead.
  */
-static void guest_segment(const struct seg_fields *f, u16 sel,
+static void guest_segment(enum vmxscope_seg seg, u16 sel,
 			  const struct desc_ptr *gdt, bool system)
 {
+	const struct vmxscope_seg_fields *f = &vmxscope_seg_fields[seg];
 	u32 ar = 0;
 
 	vmcs_write16(f->sel, sel);
@@ -130,19 +115,19 @@ static void setup_guest_state(void)
 	native_store_gdt(&gdt);
 	store_idt(&idt);
 	asm("mov %%es, %0" : "=r" (sel));
-	guest_segment(&seg_es, sel, &gdt, false);
+	guest_segment(VMXSCOPE_SEG_ES, sel, &gdt, false);
 	asm("mov %%cs, %0" : "=r" (sel));
-	guest_segment(&seg_cs, sel, &gdt, false);
+	guest_segment(VMXSCOPE_SEG_CS, sel, &gdt, false);
 	asm("mov %%ss, %0" : "=r" (sel));
-	guest_segment(&seg_ss, sel, &gdt, false);
+	guest_segment(VMXSCOPE_SEG_SS, sel, &gdt, false);
 	asm("mov %%ds, %0" : "=r" (sel));
-	guest_segment(&seg_ds, sel, &gdt, false);
+	guest_segment(VMXSCOPE_SEG_DS, sel, &gdt, false);
 	asm("mov %%fs, %0" : "=r" (sel));
-	guest_segment(&seg_fs, sel, &gdt, false);
+	guest_segment(VMXSCOPE_SEG_FS, sel, &gdt, false);
 	asm("mov %%gs, %0" : "=r" (sel));
-	guest_segment(&seg_gs, sel, &gdt, false);
-	guest_segment(&seg_ldtr, read_ldtr(), &gdt, true);
-	guest_segment(&seg_tr, read_tr(), &gdt, true);
+	guest_segment(VMXSCOPE_SEG_GS, sel, &gdt, false);
+	guest_segment(VMXSCOPE_SEG_LDTR, read_ldtr(), &gdt, true);
+	guest_segment(VMXSCOPE_SEG_TR, read_tr(), &gdt, true);
 	rdmsrl(MSR_FS_BASE, msr);
 	vmcs_writel(GUEST_FS_BASE, msr);
 	rdmsrl(MSR_GS_BASE, msr);
@@ -288,7 +273,7 @@ static const u16 dump_encodings[] = {
  * VMXSCOPE_NR_VMCS_FIELDS entries.  A failed VMREAD overwrites
  * VM_INSTRUCTION_ERROR, so that one is read first.
  */
-void vmxscope_vmcs_dump(struct vmxscope_vmcs_field *out)
+__root void vmxscope_vmcs_dump(struct vmxscope_vmcs_field *out)
 {
 	u32 insn_error = vmcs_read32(VM_INSTRUCTION_ERROR);
 	unsigned int i;
@@ -311,3 +296,14 @@ void vmxscope_vmcs_dump(struct vmxscope_vmcs_field *out)
 static const int vmcs_table_matches_kernel[] __maybe_unused = {
 	VMXSCOPE_VMCS_FIELDS(CHECK_FIELD)
 };
+
+/* So are its segment access rights. */
+static_assert(VMXSCOPE_AR_TYPE_MASK == VMX_AR_TYPE_MASK);
+static_assert(VMXSCOPE_AR_S == VMX_AR_S_MASK);
+static_assert(VMXSCOPE_AR_DPL_SHIFT == VMX_AR_DPL_SHIFT);
+static_assert(VMXSCOPE_AR_P == VMX_AR_P_MASK);
+static_assert(VMXSCOPE_AR_L == VMX_AR_L_MASK);
+static_assert(VMXSCOPE_AR_DB == VMX_AR_DB_MASK);
+static_assert(VMXSCOPE_AR_G == VMX_AR_G_MASK);
+static_assert(VMXSCOPE_AR_UNUSABLE == VMX_AR_UNUSABLE_MASK);
+static_assert(VMXSCOPE_AR_RESERVED == VMX_AR_RESERVD_MASK);

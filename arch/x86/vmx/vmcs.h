@@ -13,12 +13,22 @@
 #include <linux/build_bug.h>
 #include <linux/types.h>
 #include <asm/vmx.h>
+#include <uapi/linux/vmxscope_vmcs.h>
+
+#include "root.h"
+
+/* Each guest segment register's fields, by enum vmxscope_seg (vmcs.c). */
+struct vmxscope_seg_fields {
+	u32 sel, base, limit, ar;
+};
+
+extern const struct vmxscope_seg_fields vmxscope_seg_fields[VMXSCOPE_NR_SEGS];
 
 #define VMCS_WIDTH_16	0
 #define VMCS_WIDTH_64	1
 #define VMCS_WIDTH_32	2
 #define VMCS_WIDTH_NAT	3
-#define vmcs_field_width(f)	(((f) >> 13) & 3)
+#define vmcs_field_width(f)	VMXSCOPE_VMCS_WIDTH(f)
 
 #define vmcs_check(field, width)					\
 	BUILD_BUG_ON_MSG(__builtin_constant_p(field) &&			\
@@ -191,6 +201,12 @@ static __always_inline bool vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
 	asm volatile("invvpid %[desc], %[type]" : "=@ccc" (invalid), "=@ccz" (valid)
 		     : [desc] "m" (desc), [type] "r" (type) : "memory");
 	return vmx_result("invvpid", type, invalid, valid);
+}
+
+/* The guest's CPL: SS.DPL (SDM 25.4.1). */
+static __always_inline unsigned int vmxscope_guest_cpl(void)
+{
+	return VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES));
 }
 
 #endif /* _VMXSCOPE_VMCS_H */

@@ -18,6 +18,8 @@
 #include <vmxscope/mtrr.h>
 #include <vmxscope/vmxscope.h>
 
+#include "root.h"
+
 /* RAX of vmxscope's own VMCALLs; RDX carries the per-load key. */
 #define VMXSCOPE_VMCALL_GIVE_BACK	0x766d7873636f0001ULL	/* "vmxsco" 1 */
 #define VMXSCOPE_VMCALL_SYNC	0x766d7873636f0002ULL	/* take the traps */
@@ -105,6 +107,13 @@ struct vmxscope_cpu {
 	u32 gave_back_reason;
 	unsigned long gave_back_qual, gave_back_rip;
 	u64 gave_back_gpa;
+	/* The guest's control state, from root's VMCS to the door (cpu.c). */
+	struct vmxscope_leave {
+		unsigned long cr0, cr3, cr4, dr7;
+		struct desc_ptr gdt, idt;
+		u64 efer, pat, debugctl;
+		u64 sysenter_cs, sysenter_esp, sysenter_eip;
+	} leave;
 	u64 exits[VMXSCOPE_NR_EXIT_REASONS];
 	/* [reason][bucket]: exit-handling TSC ticks, log2 (uapi vmxscope.h) */
 	u32 (*latency)[VMXSCOPE_LATENCY_BUCKETS];
@@ -181,6 +190,7 @@ const char *vmxscope_insn_error_name(u32 error);
 enum vmxscope_exit_action vmxscope_give_back_error(struct vmxscope_cpu *vc,
 				     struct vmxscope_regs *regs, const char *why);
 void vmxscope_gave_back_log(struct vmxscope_cpu *vc);
+void vmxscope_after_give_back(void);
 __printf(1, 2) void vmxscope_log_deferred(const char *fmt, ...);
 enum vmxscope_exit_action vmxscope_give_back_notice(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,

@@ -180,4 +180,39 @@ enum vmxscope_vmcs_area {
 	X(EXIT_QUALIFICATION, 0x6400, EXIT_INFO) \
 	X(GUEST_LINEAR_ADDRESS, 0x640a, EXIT_INFO)
 
+/*
+ * The guest's segment registers, each with four guest-state fields
+ * NAME_SELECTOR, NAME_BASE, NAME_LIMIT and NAME_AR_BYTES (SDM 25.4.1):
+ * ES to GS in the order of the SDM's segment encoding (0-5, as in VM-exit
+ * instruction information), then LDTR and TR.
+ */
+#define VMXSCOPE_SEGS(X)	X(ES) X(CS) X(SS) X(DS) X(FS) X(GS) X(LDTR) X(TR)
+
+#define VMXSCOPE_SEG_ENUM(seg)	VMXSCOPE_SEG_##seg,
+enum vmxscope_seg {
+	VMXSCOPE_SEGS(VMXSCOPE_SEG_ENUM)
+	VMXSCOPE_NR_SEGS
+};
+
+/*
+ * Segment access rights as the VMCS holds them (SDM 25.4.1, Table 25-2);
+ * the module checks them against the kernel's VMX_AR_* at build time.
+ */
+#define VMXSCOPE_AR_TYPE_MASK		0x0fU
+#define VMXSCOPE_AR_TYPE(ar)		((ar) & VMXSCOPE_AR_TYPE_MASK)
+#define VMXSCOPE_AR_TYPE_ACCESSED	(1U << 0)
+#define VMXSCOPE_AR_TYPE_WR		(1U << 1)	/* data: writable; code: readable */
+#define VMXSCOPE_AR_TYPE_EC		(1U << 2)	/* data: expand-down; code: conforming */
+#define VMXSCOPE_AR_TYPE_CODE		(1U << 3)
+#define VMXSCOPE_AR_S			(1U << 4)
+#define VMXSCOPE_AR_DPL_SHIFT		5
+#define VMXSCOPE_AR_DPL(ar)		(((ar) >> VMXSCOPE_AR_DPL_SHIFT) & 3)
+#define VMXSCOPE_AR_P			(1U << 7)
+#define VMXSCOPE_AR_AVL			(1U << 12)
+#define VMXSCOPE_AR_L			(1U << 13)
+#define VMXSCOPE_AR_DB			(1U << 14)
+#define VMXSCOPE_AR_G			(1U << 15)
+#define VMXSCOPE_AR_UNUSABLE		(1U << 16)
+#define VMXSCOPE_AR_RESERVED		0xfffe0f00U
+
 #endif /* _UAPI_LINUX_VMXSCOPE_VMCS_H */

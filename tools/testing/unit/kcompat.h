@@ -6,6 +6,10 @@
 #ifndef VMXSCOPE_KCOMPAT_H
 #define VMXSCOPE_KCOMPAT_H
 
+/* Root mode's section attributes (arch/x86/vmx/root.h) mean nothing here. */
+#define __root
+#define __root_table
+
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>

@@ -25,6 +25,18 @@ upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 
 "$VM_DIR/prepare.sh" || die "prepare failed"
 
+# Root mode runs only root's code: proved on the objects just built, the
+# production module and the selftests' build (tools/testing/rootcheck.c).
+gcc -O2 -Wall -o "$BUILD/rootcheck" "$TOP/tools/testing/rootcheck.c" ||
+	die "cannot build rootcheck"
+for m in mod mod-test; do
+	if "$BUILD/rootcheck" "$BUILD/$m"/src/*.o "$BUILD/$m"/arch/x86/vmx/*.o; then
+		upass=$((upass + 1))
+	else
+		ufail=$((ufail + 1))
+	fi
+done
+
 # The boots: name, CPUs, mode, selftests.  Everything runs on 2 CPUs; the
 # blue pill's tests also on 1 and 4, the control plane's on 4; kexec and
 # kdump (a crash kexec) are boots of their own.
