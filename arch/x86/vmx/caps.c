@@ -83,7 +83,7 @@ static int check_controls(bool true_ctls)
 		  proc2_needed_by_host(),
 		  SECONDARY_EXEC_UNRESTRICTED_GUEST, &c->proc2,
 		  VMXSCOPE_CTL_PROC2 },
-		/* SDM 24.7.1: keep DR7/DEBUGCTL, PAT and EFER per side. */
+		/* SDM 25.7.1: keep DR7/DEBUGCTL, PAT and EFER per side. */
 		{ "VM-exit", MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS,
 		  VM_EXIT_HOST_ADDR_SPACE_SIZE | VM_EXIT_SAVE_DEBUG_CONTROLS |
 		  VM_EXIT_SAVE_IA32_PAT | VM_EXIT_LOAD_IA32_PAT |
@@ -184,7 +184,7 @@ int vmxscope_caps_check(void)
 	int ret;
 
 	/*
-	 * SDM 23.6, seed book §2.5.1: CPUID.1:ECX.VMX[bit 5], read raw since
+	 * SDM 24.6, seed book §2.5.1: CPUID.1:ECX.VMX[bit 5], read raw since
 	 * Linux clears its own flag when firmware disabled VMX.
 	 */
 	if (!(cpuid_ecx(1) & BIT(5))) {
@@ -230,7 +230,7 @@ int vmxscope_cpu_check(void)
 	u64 fc, bad;
 	unsigned long cr4 = native_read_cr4();
 
-	/* SDM 23.7, seed book §2.3.2.1: locked, VMXON outside SMX allowed. */
+	/* SDM 24.7, seed book §2.3.2.1: locked, VMXON outside SMX allowed. */
 	rdmsrl(MSR_IA32_FEAT_CTL, fc);
 	if (!(fc & FEAT_CTL_LOCKED) || !(fc & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
 		pr_err("CPU %d: VMX disabled by firmware (IA32_FEATURE_CONTROL %#llx: %s)\n",

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One CPU into and out of VMX operation (SDM 24.11.5, 31; seed book
+ * One CPU into and out of VMX operation (SDM 25.11.5, 31; seed book
  * §2.3-§2.4): VMXON, VMCLEAR, VMPTRLD, VMLAUNCH; and the way back, which
  * must leave every register as the guest last had it.
  */
@@ -107,7 +107,7 @@ int vmxscope_cpu_enter(struct vmxscope_cpu *vc)
 	write_cr4_raw(cr4 ^ X86_CR4_PGE);
 	write_cr4_raw(cr4);
 
-	/* SDM 24.11.5, seed book §2.3.3: revision ID first, VMXE, VMXON. */
+	/* SDM 25.11.5, seed book §2.3.3: revision ID first, VMXE, VMXON. */
 	*(u32 *)vc->vmxon = vmxscope_cfg.revision_id;
 	*(u32 *)vc->vmcs = vmxscope_cfg.revision_id;
 	write_cr4_raw(cr4 | X86_CR4_VMXE);

@@ -17,7 +17,7 @@
 #include "entry_check.h"
 #include "msr_rules.h"
 
-/* Controls (SDM 24.6-24.8, Appendix A). */
+/* Controls (SDM 25.6-25.8, Appendix A). */
 #define PIN_EXT_INT_EXIT	(1U << 0)
 #define PIN_NMI_EXIT		(1U << 3)
 #define PIN_VIRTUAL_NMIS	(1U << 5)
@@ -47,7 +47,7 @@
 #define ENTRY_LOAD_PAT		(1U << 14)
 #define ENTRY_LOAD_EFER		(1U << 15)
 
-/* Event injection (SDM 24.8.3). */
+/* Event injection (SDM 25.8.3). */
 #define INJ_VALID		(1U << 31)
 #define INJ_HAS_ERROR		(1U << 11)
 #define INJ_TYPE(v)		(((v) >> 8) & 7)

@@ -57,7 +57,7 @@ __root void vmxscope_fault_sets_rf(unsigned int vector)
 		vmcs_writel(GUEST_RFLAGS, vmcs_readl(GUEST_RFLAGS) | X86_EFLAGS_RF);
 }
 
-/* Event injection on the next VM entry (SDM 24.8.3, 27.6). */
+/* Event injection on the next VM entry (SDM 25.8.3, 27.6). */
 __root void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 error)
 {
 	u32 info = INTR_INFO_VALID_MASK | INTR_TYPE_HARD_EXCEPTION | vector;
@@ -71,7 +71,7 @@ __root void vmxscope_inject_exception(unsigned int vector, bool has_error, u32 e
 }
 
 /*
- * Event injection (SDM 24.8.3, 27.6.1): the event as it was recognized.
+ * Event injection (SDM 25.8.3, 27.6.1): the event as it was recognized.
  * Software interrupts (INT n), software exceptions (#BP from INT3, #OF
  * from INTO) and privileged software exceptions (INT1) push the address
  * after the instruction, so VM entry needs its length (SDM 27.6.1.1);

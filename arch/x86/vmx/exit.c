@@ -104,7 +104,7 @@ static __root enum vmxscope_exit_action handle_xsetbv(struct vmxscope_cpu *vc,
 }
 
 /*
- * vmxscope's own VMCALLs: ring 0 (CPL is SS.DPL, SDM 24.4.1) and the key.
+ * vmxscope's own VMCALLs: ring 0 (CPL is SS.DPL, SDM 25.4.1) and the key.
  * LEAVE gives this CPU back; SYNC takes the traps now wanted (trap.c);
  * DUMP reads the VMCS into the buffer this CPU set before (vmx.c).
  */

@@ -34,7 +34,7 @@
 #define DB_QUAL_BITS		(DR_TRAP_BITS | DR_BUS_LOCK | DR6_BD | \
 				 DR_STEP | DR6_RTM)
 
-/* Pending debug exceptions, BS (SDM 24.4.2, Table 24-4). */
+/* Pending debug exceptions, BS (SDM 25.4.2, Table 25-4). */
 #define PENDING_DBG_BS		BIT(14)
 
 #define INTR_INFO_TYPE(info)	((info) & INTR_INFO_INTR_TYPE_MASK)

@@ -34,7 +34,7 @@
 #define IO_INFO_ADDR_SIZE(i)	(((i) >> 7) & 7)	/* 0: 16, 1: 32, 2: 64 */
 #define IO_INFO_SEG(i)		(((i) >> 15) & 7)
 
-/* DR7 (SDM 18.2.4) and pending debug exceptions (SDM Table 24-4). */
+/* DR7 (SDM 18.2.4) and pending debug exceptions (SDM Table 25-4). */
 #define DR7_RW_IO		2
 #define PENDING_DBG_ENABLED_BP	BIT(12)
 

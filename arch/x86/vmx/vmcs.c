@@ -54,7 +54,7 @@ static bool seg_access_rights(u16 sel, u32 *ar)
 	return ok;
 }
 
-/* LSL: the byte-granular limit the VMCS wants (SDM 24.4.1). */
+/* LSL: the byte-granular limit the VMCS wants (SDM 25.4.1). */
 static u32 seg_limit(u16 sel)
 {
 	unsigned long v;
@@ -99,7 +99,7 @@ static void guest_segment(enum vmxscope_seg seg, u16 sel,
 	vmcs_writel(f->base, sel & 4 ? 0 : gdt_base(gdt, sel, system));
 }
 
-/* Guest-state area (SDM 24.4): what this CPU is running right now. */
+/* Guest-state area (SDM 25.4): what this CPU is running right now. */
 static void setup_guest_state(void)
 {
 	struct desc_ptr gdt, idt;
@@ -151,7 +151,7 @@ static void setup_guest_state(void)
 	rdmsrl(MSR_EFER, msr);
 	vmcs_write64(GUEST_IA32_EFER, msr);
 
-	/* Non-register state (SDM 24.4.2): active, nothing blocked. */
+	/* Non-register state (SDM 25.4.2): active, nothing blocked. */
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
@@ -160,7 +160,7 @@ static void setup_guest_state(void)
 }
 
 /*
- * Host-state area (SDM 24.5): where a VM exit lands.  Linux's own GDT,
+ * Host-state area (SDM 25.5): where a VM exit lands.  Linux's own GDT,
  * TSS and per-CPU GS base, so that per-CPU data works in root mode;
  * vmxscope's IDT (nmi.c) and a CR3 of vmxscope's that maps the kernel
  * half only.
@@ -210,7 +210,7 @@ static void setup_host_state(struct vmxscope_cpu *vc)
 	vmcs_writel(HOST_RIP, (unsigned long)vmxscope_vmexit);
 }
 
-/* VM-execution control fields (SDM 24.6, seed book §3.5). */
+/* VM-execution control fields (SDM 25.6, seed book §3.5). */
 static void setup_exec_controls(struct vmxscope_cpu *vc)
 {
 	const struct vmxscope_config *c = &vmxscope_cfg;
@@ -242,7 +242,7 @@ static void setup_exec_controls(struct vmxscope_cpu *vc)
 	vmcs_writel(CR4_READ_SHADOW, native_read_cr4() & ~X86_CR4_VMXE);
 }
 
-/* VM-exit and VM-entry control fields (SDM 24.7, 24.8). */
+/* VM-exit and VM-entry control fields (SDM 25.7, 25.8). */
 static void setup_exit_entry_controls(void)
 {
 	vmcs_write32(VM_EXIT_CONTROLS, vmxscope_cfg.exit);

@@ -181,7 +181,7 @@ static __always_inline bool vmcs_load(u64 pa)
 	return vmx_result("vmptrld", pa, invalid, valid);
 }
 
-/* SDM 30.3 "INVEPT": the descriptor is the EPTP and a reserved quadword. */
+/* SDM 31.3 "INVEPT": the descriptor is the EPTP and a reserved quadword. */
 static __always_inline bool vmx_invept(unsigned long type, u64 eptp)
 {
 	struct { u64 eptp, rsvd; } desc = { eptp, 0 };
@@ -192,7 +192,7 @@ static __always_inline bool vmx_invept(unsigned long type, u64 eptp)
 	return vmx_result("invept", type, invalid, valid);
 }
 
-/* SDM 30.3 "INVVPID": VPID in bits 15:0, linear address in bits 127:64. */
+/* SDM 31.3 "INVVPID": VPID in bits 15:0, linear address in bits 127:64. */
 static __always_inline bool vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
 {
 	struct { u64 vpid, gva; } desc = { vpid, gva };

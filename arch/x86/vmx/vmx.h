@@ -86,8 +86,8 @@ enum vmxscope_cpu_state {
 struct vmxscope_cpu {
 	int cpu;
 	enum vmxscope_cpu_state state;
-	void *vmxon;			/* VMXON region (SDM 24.11.5) */
-	void *vmcs;			/* the CPU's VMCS (SDM 24.2) */
+	void *vmxon;			/* VMXON region (SDM 25.11.5) */
+	void *vmcs;			/* the CPU's VMCS (SDM 25.2) */
 	void *stack;			/* host stack for VM exits (vmx.c) */
 	struct page *stack_pages[VMXSCOPE_HOST_STACK_SIZE / PAGE_SIZE];
 	u64 vmxon_pa, vmcs_pa;
