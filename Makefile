@@ -6,6 +6,7 @@
 #   make stress          the robustness tests, longer, on 4 CPUs
 #   make bench           benchmarks in the emulated machine: build/bench/results.json
 #   make clean
+#   make clean-cache     drop the downloads and unpacked packages (VMXSCOPE_CACHE)
 #
 # KDIR defaults to the running kernel's build directory.
 
@@ -55,4 +56,9 @@ clean:
 	$(MAKE) -C tools/testing/bench clean
 	rm -rf build
 
-.PHONY: all module tools unit checkpatch check demo stress bench clean
+# What prepare.sh keeps between runs (about 50 MB): the kernel image and
+# modules it boots, the guest's tools, kselftest headers.
+clean-cache:
+	rm -rf "$${VMXSCOPE_CACHE:-/var/cache/vmxscope}"
+
+.PHONY: all module tools unit checkpatch check demo stress bench clean clean-cache

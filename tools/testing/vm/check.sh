@@ -7,8 +7,11 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 extra=("$@")	# passed on to every run-vm.sh
 
-# Host unit tests first: they take seconds, the VM suite minutes.
+# The host's packages before anything is installed (hostguard.sh).
 mkdir -p "$BUILD"
+dpkg-query -W -f '${Package}\n' >"$BUILD/packages-before" 2>/dev/null
+
+# Host unit tests first: they take seconds, the VM suite minutes.
 make -s -C "$TOP/tools/testing/unit" run | tee "$BUILD/unit.log"
 unit_rc=${PIPESTATUS[0]}
 set -- $(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD/unit.log")
@@ -24,6 +27,14 @@ upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 [ $cp_rc -ne 0 ] && [ "${2:-1}" = 0 ] && ufail=$((ufail + 1))
 
 "$VM_DIR/prepare.sh" || die "prepare failed"
+
+# The host as it was: only host packages installed, no work left behind.
+dpkg-query -W -f '${Package}\n' >"$BUILD/packages-after" 2>/dev/null
+"$VM_DIR/hostguard.sh" "$BUILD/packages-before" "$BUILD/packages-after" \
+	>"$BUILD/hostguard.log" 2>&1
+grep -v '^ok ' "$BUILD/hostguard.log"
+set -- $(sed -n 's/^hostguard: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD/hostguard.log")
+upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 
 # Root mode runs only root's code: proved on the objects just built, the
 # production module and the selftests' build (tools/testing/rootcheck.c).

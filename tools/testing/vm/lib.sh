@@ -8,21 +8,50 @@ BUILD=${VMXSCOPE_BUILD:-$TOP/build/vm}
 # Downloads and extracted packages outlive a clean clone.
 CACHE=${VMXSCOPE_CACHE:-/var/cache/vmxscope}
 
-# Host packages, all from Debian.
-HOST_PKGS="bochs bochsbios vgabios busybox-static isolinux syslinux-common
-	xorriso cpio gzip kmod lz4 xz-utils gcc make libc6-dev flex bison bc
-	libelf-dev libssl-dev trace-cmd linux-perf kexec-tools"
+# Host packages, all from Debian: only what runs on the host.  bochs-term
+# satisfies bochs's need for a GUI plugin without wxWidgets; the runs use
+# its built-in rfb display, never a window.
+HOST_PKGS="bochs bochs-term bochsbios vgabios busybox-static isolinux
+	syslinux-common xorriso cpio gzip kmod lz4 xz-utils gcc make libc6-dev
+	flex bison bc libelf-dev libssl-dev"
+
+# Tools that run only in the guest: their .debs and those of the libraries
+# the host lacks are unpacked under $CACHE/guest-root, never installed
+# (installing kexec-tools would turn on kexec reboots of the host).
+GUEST_PKGS="trace-cmd linux-perf kexec-tools"
+GUEST_TOOLS="/usr/bin/trace-cmd /usr/bin/perf /sbin/kexec"
+
+# Kernel modules of the Debian kernel the tests use (paths under kernel/).
+GUEST_KMODS="arch/x86/kernel/msr.ko virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
 
 msg() { echo "vm: $*" >&2; }
 die() { echo "vm: error: $*" >&2; exit 1; }
+
+# apt and dpkg say nothing unless they fail; then the command and its
+# output are shown.
+quiet_run()
+{
+	local log
+
+	log=$(mktemp "${TMPDIR:-/tmp}/vmxscope-apt.XXXXXX")
+	if ! "$@" >"$log" 2>&1; then
+		echo "vm: this failed: $*" >&2
+		cat "$log" >&2
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
+}
 
 apt_updated=
 apt_update_once()
 {
 	[ -n "$apt_updated" ] && return
-	apt-get update -qq >/dev/null || die "apt-get update failed"
+	quiet_run apt-get update || die "apt-get update failed"
 	apt_updated=1
 }
+
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 # Install the named Debian packages that are not installed yet.
 need_pkgs()
@@ -30,15 +59,14 @@ need_pkgs()
 	local p missing=
 
 	for p in "$@"; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-			grep -q 'install ok installed' || missing="$missing $p"
+		installed "$p" || missing="$missing $p"
 	done
 	[ -z "$missing" ] && return 0
 	[ "$(id -u)" = 0 ] || die "missing packages:$missing (run as root to install)"
 	msg "installing:$missing"
 	apt_update_once
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends $missing >/dev/null ||
+	DEBIAN_FRONTEND=noninteractive quiet_run apt-get install -y \
+		-o Dpkg::Use-Pty=0 --no-install-recommends $missing ||
 		die "apt-get install$missing failed"
 }
 
@@ -56,25 +84,73 @@ resolve_kver()
 	[ -n "$KVER" ] || die "cannot tell which linux-image-amd64 Debian ships"
 }
 
-# The kernel image and its modules, unpacked (not installed) into $KROOT.
+# Of the kernel image package, what the runs use, unpacked (not installed)
+# into $KROOT: the kernel, its config and $GUEST_KMODS.
 fetch_kernel()
 {
+	local dl=$CACHE/$KVER/dl m f want=
+
 	KROOT=$CACHE/$KVER/root
 	KDIR=/usr/src/linux-headers-$KVER
 	need_pkgs "linux-headers-$KVER"
-	if [ ! -f "$KROOT/boot/vmlinuz-$KVER" ]; then
-		local dl=$CACHE/$KVER/dl
+	for f in boot/vmlinuz-$KVER boot/config-$KVER; do
+		want="$want ./$f"
+	done
+	for f in modules.order modules.builtin modules.builtin.modinfo; do
+		want="$want ./lib/modules/$KVER/$f"
+	done
+	for m in $GUEST_KMODS; do
+		want="$want ./lib/modules/$KVER/kernel/$m"
+	done
+	# Earlier versions unpacked the whole package (400 MB): not .subset.
+	for f in $want ./.subset; do
+		[ -f "$KROOT/$f" ] || { rm -rf "$KROOT"; break; }
+	done
+	[ -d "$KROOT" ] && return
+	mkdir -p "$dl"
+	chown _apt "$dl" 2>/dev/null || true
+	apt_update_once
+	(cd "$dl" && quiet_run apt-get download "linux-image-$KVER") ||
+		{ rm -rf "$dl"; die "cannot download linux-image-$KVER"; }
+	rm -rf "$KROOT.tmp"
+	mkdir -p "$KROOT.tmp"
+	# shellcheck disable=SC2086
+	dpkg-deb --fsys-tarfile "$dl"/linux-image-"$KVER"_*.deb |
+		tar -x -C "$KROOT.tmp" $want ||
+		{ rm -rf "$dl" "$KROOT.tmp"; die "cannot unpack linux-image-$KVER"; }
+	rm -rf "$dl"
+	touch "$KROOT.tmp/.subset"
+	mv "$KROOT.tmp" "$KROOT"
+}
 
-		mkdir -p "$dl"
-		chown _apt "$dl" 2>/dev/null || true
-		apt_update_once
-		(cd "$dl" && apt-get download -qq "linux-image-$KVER") ||
-			die "cannot download linux-image-$KVER"
-		rm -rf "$KROOT.tmp"
-		dpkg-deb -x "$dl"/linux-image-"$KVER"_*.deb "$KROOT.tmp"
-		mv "$KROOT.tmp" "$KROOT"
-		rm -rf "$dl"
-	fi
+# $GUEST_PKGS and the libraries they need that the host lacks, unpacked
+# (not installed) into $GROOT; again when Debian has newer versions.
+fetch_guest_tools()
+{
+	local dl=$CACHE/guest-dl stamp p pkgs=
+
+	GROOT=$CACHE/guest-root
+	apt_update_once
+	stamp=$(apt-cache policy $GUEST_PKGS | sed -n 's/^ *Candidate: //p' | tr '\n' ' ')
+	[ -f "$GROOT/.stamp" ] && [ "$(cat "$GROOT/.stamp")" = "$stamp" ] && return
+	for p in $GUEST_PKGS $(apt-cache depends --recurse --no-recommends \
+			--no-suggests --no-conflicts --no-breaks --no-replaces \
+			--no-enhances $GUEST_PKGS | grep '^lib' | sort -u); do
+		installed "$p" || pkgs="$pkgs $p"
+	done
+	msg "unpacking guest tools:$pkgs"
+	rm -rf "$dl" "$GROOT"
+	mkdir -p "$dl" "$GROOT.tmp"
+	chown _apt "$dl" 2>/dev/null || true
+	(cd "$dl" && quiet_run apt-get download $pkgs) ||
+		{ rm -rf "$dl" "$GROOT.tmp"; die "cannot download the guest tools"; }
+	for p in "$dl"/*.deb; do
+		dpkg-deb -x "$p" "$GROOT.tmp" ||
+			{ rm -rf "$dl" "$GROOT.tmp"; die "cannot unpack $p"; }
+	done
+	rm -rf "$dl"
+	echo "$stamp" >"$GROOT.tmp/.stamp"
+	mv "$GROOT.tmp" "$GROOT"
 }
 
 # The kselftest headers, from Debian's kernel source package.

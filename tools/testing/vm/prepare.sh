@@ -7,16 +7,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# Kernel modules of the Debian kernel the tests use (paths under kernel/).
-GUEST_KMODS="arch/x86/kernel/msr.ko virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-intel.ko"
-
-# Tracing front ends the selftests drive against vmxscope's trace events.
-GUEST_TOOLS="/usr/bin/trace-cmd /usr/bin/perf /sbin/kexec"
-
 need_pkgs $HOST_PKGS
 resolve_kver
 fetch_kernel
 fetch_kselftest
+fetch_guest_tools
 mkdir -p "$BUILD"
 msg "kernel $KVER"
 
@@ -27,10 +22,13 @@ if [ ! -f "$fast" ] && [ -x "$VM_DIR/lz4-kernel.sh" ] && [ -z "${VMXSCOPE_STOCK_
 	series=$(echo "$KVER" | cut -d. -f1,2)
 	need_pkgs "linux-source-$series"
 	msg "re-wrapping the kernel with an LZ4 decompressor (once per kernel)"
+	# Its scratch tree (hundreds of MB) is not kept, failed or not.
+	trap 'rm -rf "$BUILD/lz4work"' EXIT
 	"$VM_DIR/lz4-kernel.sh" "$vmlinuz" "$KROOT/boot/config-$KVER" \
-		"/usr/src/linux-source-$series.tar.xz" "$CACHE/$KVER/lz4work" \
+		"/usr/src/linux-source-$series.tar.xz" "$BUILD/lz4work" \
 		"$fast" >"$BUILD/lz4-kernel.log" 2>&1 ||
 		msg "LZ4 re-wrap failed (see $BUILD/lz4-kernel.log); booting the stock kernel"
+	rm -rf "$BUILD/lz4work" "$CACHE/$KVER/lz4work"
 fi
 if [ -f "$fast" ] && [ -z "${VMXSCOPE_STOCK_KERNEL:-}" ]; then
 	cp "$fast" "$BUILD/vmlinuz"
@@ -82,22 +80,27 @@ cp -r "$BUILD/selftests/." "$root/selftests/"
 mkdir -p "$root/selftests/kmod"
 cp "$BUILD/kmod/vmxscope_gp_test.ko" "$root/selftests/kmod/"
 cp "$BUILD/bench/bench" "$root/bench/"
-# A dynamically linked program and the libraries it loads, at their paths.
+# A guest tool from $GROOT and the libraries it loads, at their paths:
+# $GROOT's own, else the host's.
+glibs="$GROOT/lib/x86_64-linux-gnu:$GROOT/usr/lib/x86_64-linux-gnu"
 copy_exec()
 {
 	local f
 
-	for f in "$1" $(ldd "$1" | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }'); do
+	for f in "$GROOT$1" $(LD_LIBRARY_PATH=$glibs ldd "$GROOT$1" |
+			      awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }'); do
+		f=${f#"$GROOT"}
 		mkdir -p "$root$(dirname "$f")"
-		cp -L "$f" "$root$f"
+		if [ -e "$GROOT$f" ]; then
+			cp -L "$GROOT$f" "$root$f"
+		else
+			cp -L "$f" "$root$f"
+		fi
 	done
 }
 for t in $GUEST_TOOLS; do
-	copy_exec "$(readlink -f "$t")"
-	if [ "$(readlink -f "$t")" != "$t" ]; then
-		mkdir -p "$root$(dirname "$t")"
-		ln -sf "$(readlink -f "$t")" "$root$t"
-	fi
+	[ -e "$GROOT$t" ] || die "$t is not in the guest tools ($GROOT)"
+	copy_exec "$t"
 done
 
 printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
