@@ -107,6 +107,7 @@ SYM_CODE_START(vmxscope_gave_back)
 	iretq
 SYM_CODE_END(vmxscope_gave_back)
 
+	ROOT_TEXT
 /*
  * Root mode's NMI gate (nmi.c): an NMI that hits vmxscope while it handles
  * an exit, on root's stack.  Only recorded, for injection into the guest;
