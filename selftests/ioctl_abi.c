@@ -4,6 +4,8 @@
  * errno (Documentation/ioctl-abi.rst) and changes nothing; callers without
  * CAP_SYS_ADMIN cannot change traps.
  */
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -189,6 +191,64 @@ static const unsigned long privileged_ioctls[] = {
 	VMXSCOPE_GET_LATENCY, VMXSCOPE_GET_CONTROLS, VMXSCOPE_GET_VMCS,
 };
 
+/* The index of the first privileged ioctl that did not give EPERM, or -1. */
+static int first_not_eperm(int fd)
+{
+	static char arg[4096];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(privileged_ioctls); i++)
+		if (err(fd, privileged_ioctls[i], arg) != EPERM)
+			return i;
+	return -1;
+}
+
+/* Turns CAP_SYS_ADMIN off or on in this thread's effective set. */
+static int cap_sys_admin(bool on)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	if (on)
+		d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective |= CAP_TO_MASK(CAP_SYS_ADMIN);
+	else
+		d[CAP_TO_INDEX(CAP_SYS_ADMIN)].effective &= ~CAP_TO_MASK(CAP_SYS_ADMIN);
+	return syscall(SYS_capset, &h, d);
+}
+
+/*
+ * The check is CAP_SYS_ADMIN, not uid 0: root without it in its effective
+ * set gets EPERM from every privileged ioctl, and the same fd works again
+ * once the capability is back.
+ */
+TEST_F(abi, root_without_cap_sys_admin_gets_eperm)
+{
+	struct vmxscope_exit_stats st = { .cpu = 0 };
+	int status, bad;
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		if (cap_sys_admin(false))
+			_exit(2);
+		bad = first_not_eperm(self->fd);
+		if (bad >= 0)
+			_exit(10 + bad);
+		if (cap_sys_admin(true))
+			_exit(3);
+		if (err(self->fd, VMXSCOPE_GET_EXIT_STATS, &st))
+			_exit(4);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("exit %d: 10+ is the index of the ioctl that did not give EPERM",
+		       WEXITSTATUS(status));
+}
+
 /*
  * Without CAP_SYS_ADMIN an fd opened by root reads GET_INFO and nothing
  * else: each privileged ioctl gives EPERM, with a valid argument too.
@@ -203,8 +263,7 @@ TEST_F(abi, unprivileged_caller_gets_eperm)
 		struct vmxscope_msr_trap m = { .first = TSC_AUX, .last = TSC_AUX,
 					     .flags = VMXSCOPE_TRAP_READ };
 		struct vmxscope_info info;
-		static char arg[4096];
-		unsigned int i;
+		int bad;
 
 		if (setgid(65534) || setuid(65534))
 			_exit(2);
@@ -212,10 +271,8 @@ TEST_F(abi, unprivileged_caller_gets_eperm)
 			_exit(3);
 		if (err(self->fd, VMXSCOPE_GET_INFO, &info))
 			_exit(4);
-		for (i = 0; i < ARRAY_SIZE(privileged_ioctls); i++)
-			if (err(self->fd, privileged_ioctls[i], arg) != EPERM)
-				_exit(10 + i);
-		_exit(0);
+		bad = first_not_eperm(self->fd);
+		_exit(bad < 0 ? 0 : 10 + bad);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));

@@ -5,7 +5,9 @@
  * The test drives the accesses itself through /dev/cpu/N/msr, which runs
  * RDMSR/WRMSR on CPU N.
  */
+#include <asm/prctl.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -108,6 +110,83 @@ TEST_F(msr, read_and_write_counted_and_traced_per_cpu)
 		snprintf(val_s, sizeof(val_s), "value=0x%llx", v);
 		EXPECT_EQ(N, msr_trace_lines(cpu_s, "rdmsr", val_s));
 		EXPECT_EQ(N, msr_trace_lines(cpu_s, "wrmsr", val_s));
+	}
+}
+
+/*
+ * One MSR of each kind vmxscope serves: through the MSR bitmap's low and
+ * high halves (the real MSR), and those the VMCS switches (SDM 25.7.1,
+ * 25.8.1), which vmxscope reads from and writes to the guest-state area.
+ * @poke: a second value may be written for a moment, and then must be what
+ * an untrapped read finds.
+ */
+static const struct {
+	const char *name;
+	unsigned int msr;
+	unsigned long long poke;	/* XORed in; 0: keep the value */
+} kinds[] = {
+	{ "IA32_MISC_ENABLE (bitmap, low)", 0x1a0, 0 },
+	{ "TSC_AUX (bitmap, high)", TSC_AUX, 0x100000 },
+	{ "KERNEL_GS_BASE (bitmap, high)", 0xc0000102, 0 },
+	{ "SYSENTER_CS (VMCS)", 0x174, 0 },
+	{ "SYSENTER_ESP (VMCS)", 0x175, 0x40 },
+	{ "SYSENTER_EIP (VMCS)", 0x176, 0 },
+	{ "DEBUGCTL (VMCS)", 0x1d9, 0 },
+	{ "PAT (VMCS)", 0x277, 0 },
+	{ "EFER (VMCS)", 0xc0000080, 0 },
+	{ "FS_BASE (VMCS)", 0xc0000100, 0 },
+	{ "GS_BASE (VMCS)", 0xc0000101, 0 },
+};
+
+/*
+ * Trapped, each reads what it reads untrapped and takes the write of the
+ * value it holds as untrapped (or faults as untrapped), counted on the CPU
+ * that ran it; a poked value is what the CPU then holds.  FS_BASE read in
+ * this thread's syscall is this thread's FS base.
+ */
+TEST_F(msr, every_kind_of_msr_reads_and_writes_what_the_cpu_holds)
+{
+	unsigned long long v, v1, v2, fs, r0, w0, r1, w1;
+	int cpu = self->ncpus - 1, rc, rc1, wrc;
+	unsigned int i;
+
+	ASSERT_EQ(0, vmxscope_pin(cpu));
+	ASSERT_EQ(0, syscall(SYS_arch_prctl, ARCH_GET_FS, &fs));
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		unsigned int m = kinds[i].msr;
+		struct vmxscope_clear_traps c = { 0 };
+
+		rc = vmxscope_rdmsr_on(cpu, m, &v);
+		ASSERT_EQ(0, rc) TH_LOG("%s: untrapped read", kinds[i].name);
+		wrc = vmxscope_wrmsr_on(cpu, m, v);
+		if (m == 0xc0000100)
+			EXPECT_EQ(fs, v);
+
+		ASSERT_EQ(0, trap_msr(self->fd, m, m, VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE));
+		vmxscope_trap_count(self->fd, cpu, VMXSCOPE_KIND_MSR, m, &r0, &w0);
+		rc1 = vmxscope_rdmsr_on(cpu, m, &v1);
+		EXPECT_EQ(0, rc1) TH_LOG("%s: trapped read", kinds[i].name);
+		EXPECT_EQ(v, v1) TH_LOG("%s: trapped read", kinds[i].name);
+		EXPECT_EQ(wrc, vmxscope_wrmsr_on(cpu, m, v))
+			TH_LOG("%s: trapped write of its own value", kinds[i].name);
+		EXPECT_EQ(0, vmxscope_rdmsr_on(cpu, m, &v2));
+		EXPECT_EQ(v, v2) TH_LOG("%s: read after the write", kinds[i].name);
+		vmxscope_trap_count(self->fd, cpu, VMXSCOPE_KIND_MSR, m, &r1, &w1);
+		EXPECT_EQ(r0 + 2, r1) TH_LOG("%s: reads counted", kinds[i].name);
+		EXPECT_EQ(w0 + 1, w1) TH_LOG("%s: writes counted", kinds[i].name);
+
+		if (kinds[i].poke && !wrc) {
+			EXPECT_EQ(0, vmxscope_wrmsr_on(cpu, m, v ^ kinds[i].poke));
+			EXPECT_EQ(0, vmxscope_rdmsr_on(cpu, m, &v1));
+			EXPECT_EQ(v ^ kinds[i].poke, v1)
+				TH_LOG("%s: trapped read of a new value", kinds[i].name);
+			ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_CLEAR_TRAPS, &c));
+			EXPECT_EQ(0, vmxscope_rdmsr_on(cpu, m, &v2));
+			EXPECT_EQ(v ^ kinds[i].poke, v2)
+				TH_LOG("%s: the CPU does not hold the new value", kinds[i].name);
+			ASSERT_EQ(0, vmxscope_wrmsr_on(cpu, m, v));
+		}
+		ASSERT_EQ(0, ioctl(self->fd, VMXSCOPE_CLEAR_TRAPS, &c));
 	}
 }
 
