@@ -3,7 +3,9 @@
 # Runs every vmxscope selftest program (or those matching one of the
 # comma-separated globs in $1), each under a
 # time limit, as nested TAP, and ends with "N passed, N failed, N skipped"
-# counted over the individual test cases.
+# counted over the individual test cases.  A program's output streams as
+# it is written (the harness flushes each case's RUN line before the case
+# starts), so a guest that hangs leaves the case it hung in on the log.
 cd "$(dirname "$0")" || exit 1
 filter=${1:-*}
 limit=${VMXSCOPE_TEST_TIMEOUT:-600}
@@ -17,13 +19,15 @@ done
 set -- $tests
 echo "TAP version 13"
 echo "1..$#"
+echo "# programs:$tests"
 n=0 pass=0 fail=0 skip=0
 for t in $tests; do
 	n=$((n + 1))
 	echo "# selftests: vmxscope: $t"
-	timeout -s KILL "$limit" "./$t" >/tmp/ksft.out 2>&1
-	rc=$?
-	sed 's/^/# /' /tmp/ksft.out
+	echo 1 >/tmp/ksft.rc
+	{ timeout -s KILL "$limit" "./$t" 2>&1; echo $? >/tmp/ksft.rc; } |
+		tee /tmp/ksft.out | sed 's/^/# /'
+	rc=$(cat /tmp/ksft.rc)
 	# kselftest_harness ends with: # Totals: pass:P fail:F xfail:X xpass:Y skip:S error:E
 	tot=$(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) xfail:\([0-9]*\) xpass:\([0-9]*\) skip:\([0-9]*\) error:\([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' /tmp/ksft.out)
 	if [ -n "$tot" ]; then

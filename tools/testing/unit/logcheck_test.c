@@ -106,6 +106,40 @@ static void test_timeout_and_reboot_fail(void)
 	EXPECT_EQ(2, r.boots);
 }
 
+/* A stopped run names the program and case the guest was in. */
+static void test_stopped_run_names_the_case(void)
+{
+	static const char hung[] =
+		"vmxscope-vm: booted x\nTAP version 13\n1..2\n"
+		"# selftests: vmxscope: a\n# 1..1\n# #  RUN           f.one ...\n"
+		"# #            OK  f.one\n# ok 1 f.one\nok 1 selftests: vmxscope: a\n"
+		"# selftests: vmxscope: b\n# 1..2\n# #  RUN           f.x ...\n"
+		"# #            OK  f.x\n# ok 1 f.x\n# #  RUN           f.stuck ...\n";
+	static const char between[] =
+		"vmxscope-vm: booted x\n1..1\n# selftests: vmxscope: b\n"
+		"# #  RUN           f.x ...\n# ok 1 f.x\n";
+	char buf[4096];
+	FILE *out = fmemopen(buf, sizeof(buf), "w");
+	struct lc_result r;
+
+	lc_scan(&r, hung, clean_kernel, NULL);
+	EXPECT_EQ(3, lc_verdict(&r, "no output", "t", 1, true, out));
+	fflush(out);
+	EXPECT_TRUE(strstr(buf, "not ok - t: stopped in b, case f.stuck\n"));
+	rewind(out);
+	memset(buf, 0, sizeof(buf));
+	lc_scan(&r, between, clean_kernel, NULL);
+	lc_verdict(&r, "no output", "t", 1, true, out);
+	fflush(out);
+	EXPECT_TRUE(strstr(buf, "stopped in b, between cases"));
+	fclose(out);
+	/* A guest that powered off never gets the line. */
+	lc_scan(&r, hung, clean_kernel, NULL);
+	EXPECT_FALSE(r.prog_done);
+	lc_scan(&r, good_tests, clean_kernel, NULL);
+	EXPECT_TRUE(r.prog_done);
+}
+
 static void test_incomplete_plan_fails(void)
 {
 	static const char cut[] =
@@ -220,6 +254,7 @@ int main(void)
 	RUN(test_initramfs_unpack_failure_fails);
 	RUN(test_timeout_and_reboot_fail);
 	RUN(test_incomplete_plan_fails);
+	RUN(test_stopped_run_names_the_case);
 	RUN(test_not_ok_with_zero_failures_is_caught);
 	return unit_done();
 }

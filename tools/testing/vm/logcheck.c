@@ -15,7 +15,8 @@
  * as baseline too.  A kdump run crashes the first kernel on purpose
  * after printing VMXSCOPE-EXPECTED-CRASH: what the kernel prints from
  * there to the capture kernel's baseline is reported, not held against
- * vmxscope (the capture kernel must still boot and pass).  Ends with
+ * vmxscope (the capture kernel must still boot and pass).  A run the
+ * runner stopped names the program and case it was in.  Ends with
  * "NAME: P passed, F failed, S skipped"; exits 1 if anything failed.
  */
 #include <stdbool.h>
@@ -57,6 +58,9 @@ struct lc_result {
 	int new_bad;		/* bad lines after it */
 	bool in_crash;		/* after EXPECTED_CRASH, before a new boot */
 	int crash_bad;		/* bad lines of the expected crash */
+	/* The program and case last started, for a run that was stopped. */
+	char prog[64], test_case[128];
+	bool prog_done, case_done;
 };
 
 /*
@@ -104,11 +108,36 @@ static void scan_lines(const char *text, line_fn fn, struct lc_result *r,
 	}
 }
 
+#define PROG_START	"# selftests: vmxscope: "
+#define CASE_RUN	"# #  RUN           "
+
+/* Where the streamed output of selftests/run_tests.sh has got to. */
+static void progress_line(struct lc_result *r, const char *l)
+{
+	size_t n;
+
+	if (!strncmp(l, PROG_START, strlen(PROG_START))) {
+		snprintf(r->prog, sizeof(r->prog), "%s", l + strlen(PROG_START));
+		r->test_case[0] = '\0';
+		r->prog_done = false;
+	} else if (!strncmp(l, CASE_RUN, strlen(CASE_RUN))) {
+		snprintf(r->test_case, sizeof(r->test_case), "%s", l + strlen(CASE_RUN));
+		n = strcspn(r->test_case, " ");
+		r->test_case[n] = '\0';
+		r->case_done = false;
+	} else if (!strncmp(l, "# ok ", 5) || !strncmp(l, "# not ok ", 9)) {
+		r->case_done = true;
+	} else if (!strncmp(l, "ok ", 3) || !strncmp(l, "not ok ", 7)) {
+		r->prog_done = true;	/* top level: one line per program */
+	}
+}
+
 static void tests_line(struct lc_result *r, const char *l, FILE *rep)
 {
 	int a, b, c = 0, n;
 
 	(void)rep;
+	progress_line(r, l);
 	if (!strncmp(l, BOOT_BANNER, strlen(BOOT_BANNER)))
 		r->boots++;
 	else if (!strncmp(l, RUN_END_MARKER, strlen(RUN_END_MARKER)))
@@ -206,12 +235,22 @@ int lc_verdict(const struct lc_result *r, const char *killed, const char *name,
 	       int boots, bool tap, FILE *out)
 {
 	int pass = r->pass, fail = r->fail, skip = r->skip;
-	char what[160];
+	char what[256];
 
 	snprintf(what, sizeof(what), "guest powered off by itself after the suite%s%s",
 		 killed ? ", but it was stopped: " : "", killed ? killed : "");
 	check(out, name, !killed && r->run_end && r->boots == boots, &pass, &fail,
 	      what);
+	/* Stopped inside a program: name what it was doing. */
+	if (killed && r->prog[0] && !r->prog_done) {
+		if (r->test_case[0] && !r->case_done)
+			snprintf(what, sizeof(what), "stopped in %s, case %s",
+				 r->prog, r->test_case);
+		else
+			snprintf(what, sizeof(what), "stopped in %s, between cases",
+				 r->prog);
+		check(out, name, false, &pass, &fail, what);
+	}
 	snprintf(what, sizeof(what), "TAP plan %d, %d results, summary line %s",
 		 r->plan, r->results, r->have_summary ? "present" : "missing");
 	if (tap)	/* a demo has no TAP to judge */
