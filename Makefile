@@ -5,6 +5,7 @@
 #   make demo            boot the emulated machine and show vmxscope at work
 #   make stress          the robustness tests, longer, on 4 CPUs
 #   make bench           benchmarks in the emulated machine: build/bench/results.json
+#   make mutants         break vmxscope on purpose, one way at a time: is each caught?
 #   make clean
 #   make clean-cache     drop the downloads and unpacked packages (VMXSCOPE_CACHE)
 #
@@ -39,7 +40,7 @@ demo:
 # Heavier variants of the robustness tests: 100 load cycles under stress,
 # a longer ioctl fuzz, on 4 CPUs.
 stress:
-	$(VM)/run-vm.sh --cpus 4 --timeout 5400 --filter 'load_stress,ioctl_fuzz,hotplug,nmi' \
+	$(VM)/run-vm.sh --cpus 4 --timeout 5400 --stall 3600 --filter 'load_stress,ioctl_fuzz,hotplug,nmi' \
 		--append 'vmxtest_cycles=100 vmxtest_fuzz_seconds=120'
 
 # Measures, never judges: not part of check (Documentation/performance.rst).
@@ -58,7 +59,11 @@ clean:
 
 # What prepare.sh keeps between runs (about 50 MB): the kernel image and
 # modules it boots, the guest's tools, kselftest headers.
+# Not part of check: one boot per mutant (tools/testing/mutants/).
+mutants:
+	tools/testing/mutants/run.sh $(MUTANTS)
+
 clean-cache:
 	rm -rf "$${VMXSCOPE_CACHE:-/var/cache/vmxscope}"
 
-.PHONY: all module tools unit checkpatch check demo stress bench clean clean-cache
+.PHONY: all module tools unit checkpatch check demo stress bench mutants clean clean-cache
