@@ -25,8 +25,9 @@ for t in $tests; do
 	n=$((n + 1))
 	echo "# selftests: vmxscope: $t"
 	echo 1 >/tmp/ksft.rc
+	# Not sed: it holds each line back until it has read the next one.
 	{ timeout -s KILL "$limit" "./$t" 2>&1; echo $? >/tmp/ksft.rc; } |
-		tee /tmp/ksft.out | sed 's/^/# /'
+		tee /tmp/ksft.out | while IFS= read -r line; do echo "# $line"; done
 	rc=$(cat /tmp/ksft.rc)
 	# kselftest_harness ends with: # Totals: pass:P fail:F xfail:X xpass:Y skip:S error:E
 	tot=$(sed -n 's/^# Totals: pass:\([0-9]*\) fail:\([0-9]*\) xfail:\([0-9]*\) xpass:\([0-9]*\) skip:\([0-9]*\) error:\([0-9]*\).*/\1 \2 \3 \4 \5 \6/p' /tmp/ksft.out)
