@@ -29,7 +29,10 @@ for n in "${names[@]}"; do
 	rm -rf "$work/$n"
 	mkdir -p "$src"
 	git -C "$TOP" archive HEAD | tar -x -C "$src"
-	if ! (cd "$src" && git apply "$patch"); then
+	# $src is no repository, though it may lie in one: stop git there,
+	# or it applies nothing outside the current folder, silently.
+	if ! (cd "$src" && export GIT_CEILING_DIRECTORIES=$work/$n &&
+	      git apply "$patch" && git apply -R --check "$patch"); then
 		echo "not ok - $n: does not apply to this tree"
 		missed=$((missed + 1))
 		continue
