@@ -275,9 +275,10 @@ __root int vmxscope_handle_exit(struct vmxscope_regs *regs)
 __root void vmxscope_resume_failed(struct vmxscope_regs *regs)
 {
 	struct vmxscope_cpu *vc = this_cpu_read(vmxscope_cpu);
+	unsigned long rip = vmcs_readl(GUEST_RIP);
 
 	/* Named, with the VM-instruction error, once out of root (names.c). */
-	vmxscope_vmx_failed("vmresume", vmcs_readl(GUEST_RIP), true);
-	vmxscope_give_back(vc, regs, vmcs_readl(GUEST_RIP));
+	vmxscope_vmx_failed("vmresume", rip, true);
+	vmxscope_give_back(vc, regs, rip);
 	vc->state = VMXSCOPE_CPU_ABORTED;
 }
