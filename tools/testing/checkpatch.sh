@@ -21,20 +21,9 @@ if [ ! -f "$cp_dir/checkpatch.pl" ]; then
 fi
 
 cd "$TOP" || exit 1
-pass=0 fail=0 n=0
 for f in $(git ls-files '*.c' '*.h' '*.S'); do
-	n=$((n + 1))
-	out=$("$cp_dir/checkpatch.pl" --no-tree --terse --ignore COMPLEX_MACRO -f "$f" 2>&1 |
-	      grep -v '^total: ')
-	if [ -z "$out" ]; then
-		echo "ok $n checkpatch $f"
-		pass=$((pass + 1))
-	else
-		echo "$out" | sed 's/^/# /'
-		echo "not ok $n checkpatch $f"
-		fail=$((fail + 1))
-	fi
+	tap_result "checkpatch $f" \
+		"$("$cp_dir/checkpatch.pl" --no-tree --terse --ignore COMPLEX_MACRO -f "$f" 2>&1 |
+		   grep -v '^total: ')"
 done
-echo "1..$n"
-echo "checkpatch: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_done checkpatch

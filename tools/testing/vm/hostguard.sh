@@ -15,45 +15,27 @@ set -uo pipefail
 [ $# -eq 2 ] || die "usage: hostguard.sh BEFORE AFTER"
 resolve_kver
 series=$(echo "$KVER" | cut -d. -f1,2)
-n=0 pass=0 fail=0
-result()
-{
-	n=$((n + 1))
-	if [ -z "$2" ]; then
-		echo "ok $n $1"
-		pass=$((pass + 1))
-	else
-		echo "$2" | sed 's/^/# /'
-		echo "not ok $n $1"
-		fail=$((fail + 1))
-	fi
-}
-
 new=$(comm -13 <(sort -u "$1") <(sort -u "$2"))
 
 # What the host side may bring in: its packages and their dependencies.
 # shellcheck disable=SC2086
-allowed=$(apt-cache depends --recurse --no-recommends --no-suggests \
-	  --no-conflicts --no-breaks --no-replaces --no-enhances \
-	  $HOST_PKGS "linux-headers-$KVER" "linux-source-$series" perl \
-	  qemu-system-x86 2>/dev/null | grep -v '^ ' | sort -u)
-result "installs only what runs on the host" \
+allowed=$(dep_closure $HOST_PKGS "linux-headers-$KVER" "linux-source-$series" \
+	  perl qemu-system-x86)
+tap_result "installs only what runs on the host" \
 	"$(comm -23 <(echo "$new" | sed '/^$/d') <(echo "$allowed"))"
 
 # bochs's dependencies name every GUI plugin: the toolkits are refused here.
 deny='kexec-tools|trace-cmd|linux-perf|bochs-(wx|sdl|x)|libwx.*|libgtk.*|libsdl2.*'
 bad=$(echo "$new" | grep -xE "$deny" | tr '\n' ' ')
-result "installs no guest tool and no GUI toolkit" "${bad:+installed: $bad}"
+tap_result "installs no guest tool and no GUI toolkit" "${bad:+installed: $bad}"
 
 # Installing kexec-tools writes this and turns on kexec reboots.
 bad=
 grep -qx kexec-tools "$1" || { [ -e /etc/default/kexec ] && bad="/etc/default/kexec exists"; }
-result "leaves the host's reboot alone" "$bad"
+tap_result "leaves the host's reboot alone" "$bad"
 
-result "leaves no work directory in the cache" \
+tap_result "leaves no work directory in the cache" \
 	"$(find "$CACHE" -maxdepth 3 \( -name lz4work -o -name '*.tmp' -o \
 		-name dl -o -name guest-dl \) 2>/dev/null)"
 
-echo "1..$n"
-echo "hostguard: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+tap_done hostguard

@@ -51,6 +51,54 @@ apt_update_once()
 	apt_updated=1
 }
 
+# TAP for the host-side checks: tap_result NAME [WHAT-WENT-WRONG] prints
+# "ok"/"not ok" (an empty second argument is a pass), tap_done LABEL the
+# plan and "LABEL: N passed, N failed", and fails if anything did.
+tap_n=0 tap_pass=0 tap_fail=0
+tap_result()
+{
+	tap_n=$((tap_n + 1))
+	if [ -z "${2:-}" ]; then
+		echo "ok $tap_n $1"
+		tap_pass=$((tap_pass + 1))
+	else
+		echo "$2" | sed 's/^/# /'
+		echo "not ok $tap_n $1"
+		tap_fail=$((tap_fail + 1))
+	fi
+}
+
+tap_done()
+{
+	echo "1..$tap_n"
+	echo "$1: $tap_pass passed, $tap_fail failed"
+	[ $tap_fail -eq 0 ]
+}
+
+# The named packages and everything they depend on (no recommends), one a
+# line: what installing them may bring in.
+dep_closure()
+{
+	apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+		--no-breaks --no-replaces --no-enhances "$@" 2>/dev/null |
+		grep -v '^ ' | sort -u
+}
+
+# Downloads the named .debs into the fresh folder $1 (apt's sandbox user
+# must own it); on failure removes it and dies naming $2.
+download_debs()
+{
+	local dl=$1 what=$2
+
+	shift 2
+	rm -rf "$dl"
+	mkdir -p "$dl"
+	chown _apt "$dl" 2>/dev/null || true
+	apt_update_once
+	(cd "$dl" && quiet_run apt-get download "$@") ||
+		{ rm -rf "$dl"; die "cannot download $what"; }
+}
+
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 # Install the named Debian packages that are not installed yet.
@@ -107,11 +155,7 @@ fetch_kernel()
 		[ -f "$KROOT/$f" ] || { rm -rf "$KROOT"; break; }
 	done
 	[ -d "$KROOT" ] && return
-	mkdir -p "$dl"
-	chown _apt "$dl" 2>/dev/null || true
-	apt_update_once
-	(cd "$dl" && quiet_run apt-get download "linux-image-$KVER") ||
-		{ rm -rf "$dl"; die "cannot download linux-image-$KVER"; }
+	download_debs "$dl" "linux-image-$KVER" "linux-image-$KVER"
 	rm -rf "$KROOT.tmp"
 	mkdir -p "$KROOT.tmp"
 	# shellcheck disable=SC2086
@@ -133,17 +177,15 @@ fetch_guest_tools()
 	apt_update_once
 	stamp=$(apt-cache policy $GUEST_PKGS | sed -n 's/^ *Candidate: //p' | tr '\n' ' ')
 	[ -f "$GROOT/.stamp" ] && [ "$(cat "$GROOT/.stamp")" = "$stamp" ] && return
-	for p in $GUEST_PKGS $(apt-cache depends --recurse --no-recommends \
-			--no-suggests --no-conflicts --no-breaks --no-replaces \
-			--no-enhances $GUEST_PKGS | grep '^lib' | sort -u); do
+	# shellcheck disable=SC2086
+	for p in $GUEST_PKGS $(dep_closure $GUEST_PKGS | grep '^lib'); do
 		installed "$p" || pkgs="$pkgs $p"
 	done
 	msg "unpacking guest tools:$pkgs"
-	rm -rf "$dl" "$GROOT"
-	mkdir -p "$dl" "$GROOT.tmp"
-	chown _apt "$dl" 2>/dev/null || true
-	(cd "$dl" && quiet_run apt-get download $pkgs) ||
-		{ rm -rf "$dl" "$GROOT.tmp"; die "cannot download the guest tools"; }
+	rm -rf "$GROOT" "$GROOT.tmp"
+	# shellcheck disable=SC2086
+	download_debs "$dl" "the guest tools" $pkgs
+	mkdir -p "$GROOT.tmp"
 	for p in "$dl"/*.deb; do
 		dpkg-deb -x "$p" "$GROOT.tmp" ||
 			{ rm -rf "$dl" "$GROOT.tmp"; die "cannot unpack $p"; }

@@ -197,15 +197,15 @@ if [ "$mode" = test ] && [ -n "$verdict" ]; then
 	rest=${rest%,}
 	if [ -n "$rest" ]; then
 		msg "$name: going on with $rest in a fresh boot"
-		set -- $(sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p" \
-			 "$out/result")
+		# "P F S" from the verdict line of run $1 in file $2.
+		counts() { sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p" "$2"; }
+		set -- $(counts "$name" "$out/result")
 		p=${1:-0} f=${2:-1} s=${3:-0}
 		"$0" --no-prepare --name "$name.rest" --cpus "$cpus" --backend "$backend" \
 			--model "$model" --timeout "$limit" --stall "$stall" \
 			--filter "$rest" --append "$append" >"$out/rest.log" 2>&1 || true
 		cat "$out/rest.log"
-		set -- $(sed -n "s/^$name.rest: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p" \
-			 "$out/rest.log")
+		set -- $(counts "$name.rest" "$out/rest.log")
 		p=$((p + ${1:-0})) f=$((f + ${2:-1})) s=$((s + ${3:-0}))
 		echo "$name: $p passed, $f failed, $s skipped"
 		[ $f -eq 0 ] || rc=1
