@@ -64,3 +64,4 @@ module_exit(vmxscope_exit);
 
 MODULE_DESCRIPTION("Thin VT-x hypervisor that virtualizes the running kernel");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(VMXSCOPE_VERSION);

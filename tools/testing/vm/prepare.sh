@@ -40,7 +40,7 @@ fi
 msg "building vmxscope.ko"
 rm -rf "$BUILD/mod"
 mkdir -p "$BUILD/mod"
-for d in Kbuild src arch include; do
+for d in Kbuild VERSION src arch include; do
 	[ -e "$TOP/$d" ] && cp -r "$TOP/$d" "$BUILD/mod/"
 done
 make -s -C "$KDIR" M="$BUILD/mod" modules >"$BUILD/module-build.log" 2>&1 ||
