@@ -16,25 +16,7 @@
 #include <linux/vmxscope.h>
 
 #include "cli.h"
-
-#define MSR_IA32_FEAT_CTL		0x3a
-#define MSR_IA32_VMX_BASIC		0x480
-#define MSR_IA32_VMX_PINBASED_CTLS	0x481
-#define MSR_IA32_VMX_PROCBASED_CTLS	0x482
-#define MSR_IA32_VMX_EXIT_CTLS		0x483
-#define MSR_IA32_VMX_ENTRY_CTLS		0x484
-#define MSR_IA32_VMX_MISC		0x485
-#define MSR_IA32_VMX_CR0_FIXED0		0x486
-#define MSR_IA32_VMX_CR0_FIXED1		0x487
-#define MSR_IA32_VMX_CR4_FIXED0		0x488
-#define MSR_IA32_VMX_CR4_FIXED1		0x489
-#define MSR_IA32_VMX_VMCS_ENUM		0x48a
-#define MSR_IA32_VMX_PROCBASED_CTLS2	0x48b
-#define MSR_IA32_VMX_EPT_VPID_CAP	0x48c
-#define MSR_IA32_VMX_TRUE_PINBASED_CTLS	0x48d
-#define MSR_IA32_VMX_TRUE_PROCBASED_CTLS 0x48e
-#define MSR_IA32_VMX_TRUE_EXIT_CTLS	0x48f
-#define MSR_IA32_VMX_TRUE_ENTRY_CTLS	0x490
+#include "msrs.h"
 
 #define BIT64(n)		(1ULL << (n))
 #define FIELD(v, hi, lo)	(((v) >> (lo)) & ((1ULL << ((hi) - (lo) + 1)) - 1))
@@ -90,9 +72,9 @@ static void hex_str(char *buf, size_t size, uint64_t val)
 }
 
 /* The header of one MSR: text line, or the members "msr"/"value". */
-static void msr_header(const char *title, const char *name, uint32_t msr,
-		       uint64_t val)
+static void msr_header(const char *title, uint32_t msr, uint64_t val)
 {
+	const char *name = msr_name(msr);
 	char hex[24];
 
 	hex_str(hex, sizeof(hex), val);
@@ -127,11 +109,11 @@ static void show_feature_control(void)
 {
 	uint64_t v;
 
-	if (rdmsr(MSR_IA32_FEAT_CTL, &v))
+	if (rdmsr(MSR_IA32_FEATURE_CONTROL, &v))
 		return;
 	if (json)
 		json_open("feature_control", '{');
-	msr_header("feature control", "IA32_FEATURE_CONTROL", MSR_IA32_FEAT_CTL, v);
+	msr_header("feature control", MSR_IA32_FEATURE_CONTROL, v);
 	yes_no("locked", "locked", v & BIT64(0), "bit 0");
 	yes_no("VMX inside SMX", "vmx_inside_smx", v & BIT64(1), "bit 1");
 	yes_no("VMX outside SMX", "vmx_outside_smx", v & BIT64(2), "bit 2");
@@ -145,7 +127,7 @@ static void show_basic(uint64_t v)
 
 	if (json)
 		json_open("basic", '{');
-	msr_header("basic VMX information", "IA32_VMX_BASIC", MSR_IA32_VMX_BASIC, v);
+	msr_header("basic VMX information", MSR_IA32_VMX_BASIC, v);
 	number("VMCS revision identifier", "revision", FIELD(v, 30, 0), "");
 	number("VMCS region size", "vmcs_size", FIELD(v, 44, 32), " bytes");
 	yes_no("addresses limited to 32 bits", "addr_width_32", v & BIT64(48), "bit 48");
@@ -183,9 +165,9 @@ static const char *setting(bool may0, bool may1)
  * Returns the MSR value, or 0 if it cannot be read.
  */
 static uint64_t show_controls(const char *key, int ctl,
-			      const struct bit_table *t, const char *name,
-			      uint32_t msr)
+			      const struct bit_table *t, uint32_t msr)
 {
+	const char *name = msr_name(msr);
 	unsigned int bit;
 	uint64_t v;
 	int ret;
@@ -207,7 +189,7 @@ static uint64_t show_controls(const char *key, int ctl,
 		}
 		return 0;
 	}
-	msr_header(t->title, name, msr, v);
+	msr_header(t->title, msr, v);
 	if (json)
 		json_open("bits", '[');
 	else
@@ -258,7 +240,7 @@ static void show_misc(uint64_t v)
 
 	if (json)
 		json_open("misc", '{');
-	msr_header("miscellaneous data", "IA32_VMX_MISC", MSR_IA32_VMX_MISC, v);
+	msr_header("miscellaneous data", MSR_IA32_VMX_MISC, v);
 	number("preemption timer: TSC shifted by", "preemption_timer_shift",
 	       FIELD(v, 4, 0), " bits");
 	number("CR3-target values", "cr3_targets", FIELD(v, 24, 16), "");
@@ -344,7 +326,7 @@ static void show_ept_vpid(uint64_t v)
 
 	if (json) {
 		json_open("ept_vpid", '{');
-		msr_header(NULL, "IA32_VMX_EPT_VPID_CAP", MSR_IA32_VMX_EPT_VPID_CAP, v);
+		msr_header(NULL, MSR_IA32_VMX_EPT_VPID_CAP, v);
 		json_open("caps", '[');
 		for (i = 0; i < names_ept_vpid.nr; i++)
 			if (v & BIT64(names_ept_vpid.bits[i].bit))
@@ -353,8 +335,7 @@ static void show_ept_vpid(uint64_t v)
 		json_close('}');
 		return;
 	}
-	msr_header("EPT and VPID capabilities", "IA32_VMX_EPT_VPID_CAP",
-		   MSR_IA32_VMX_EPT_VPID_CAP, v);
+	msr_header("EPT and VPID capabilities", MSR_IA32_VMX_EPT_VPID_CAP, v);
 	for (i = 0; i < names_ept_vpid.nr; i++) {
 		const struct bit_name *n = &names_ept_vpid.bits[i];
 
@@ -427,25 +408,20 @@ int cmd_caps(int argc, char **argv)
 	if (json)
 		json_open("controls", '[');
 	show_controls("pin", VMXSCOPE_CTL_PIN, &names_pin,
-		      tru ? "IA32_VMX_TRUE_PINBASED_CTLS" : "IA32_VMX_PINBASED_CTLS",
 		      tru ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
 		      MSR_IA32_VMX_PINBASED_CTLS);
-	proc = show_controls("proc", VMXSCOPE_CTL_PROC, &names_proc, tru ?
-			     "IA32_VMX_TRUE_PROCBASED_CTLS" : "IA32_VMX_PROCBASED_CTLS",
+	proc = show_controls("proc", VMXSCOPE_CTL_PROC, &names_proc,
 			     tru ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
 			     MSR_IA32_VMX_PROCBASED_CTLS);
 	/* SDM A.3.3: only if "activate secondary controls" may be 1. */
 	if (proc & BIT64(32 + 31))
 		proc2 = show_controls("proc2", VMXSCOPE_CTL_PROC2, &names_proc2,
-				      "IA32_VMX_PROCBASED_CTLS2",
 				      MSR_IA32_VMX_PROCBASED_CTLS2);
 	else if (!json)
 		printf("\n%s: none (primary bit 31 cannot be 1)\n", names_proc2.title);
 	show_controls("exit", VMXSCOPE_CTL_EXIT, &names_exit,
-		      tru ? "IA32_VMX_TRUE_EXIT_CTLS" : "IA32_VMX_EXIT_CTLS",
 		      tru ? MSR_IA32_VMX_TRUE_EXIT_CTLS : MSR_IA32_VMX_EXIT_CTLS);
 	show_controls("entry", VMXSCOPE_CTL_ENTRY, &names_entry,
-		      tru ? "IA32_VMX_TRUE_ENTRY_CTLS" : "IA32_VMX_ENTRY_CTLS",
 		      tru ? MSR_IA32_VMX_TRUE_ENTRY_CTLS : MSR_IA32_VMX_ENTRY_CTLS);
 	if (json)
 		json_close(']');

@@ -53,6 +53,16 @@ const char *exit_reason_name(unsigned int nr);
 const char *vector_name(unsigned int vector);
 const char *memory_type_name(unsigned int type);
 
+struct msr_name_entry {
+	uint32_t nr;
+	const char *name;
+};
+
+extern const struct msr_name_entry msr_names[];
+extern const unsigned int nr_msr_names;
+const char *msr_name(uint32_t msr);
+int msr_by_name(const char *s, uint32_t *msr);
+
 /* decode.c: pure logic, no I/O. */
 void vmcs_decode(unsigned int encoding, uint64_t value, char *buf,
 		 size_t size);
@@ -62,6 +72,7 @@ unsigned int hist_percentile(const uint32_t *hist, unsigned int nr,
 /* parse.c: pure logic, no I/O. */
 int parse_u32(const char *s, uint32_t *val);
 int parse_range(const char *s, uint32_t max, uint32_t *first, uint32_t *last);
+int parse_msr_range(const char *s, uint32_t *first, uint32_t *last);
 int parse_vector(const char *s);
 int parse_cpu_list(const char *s, int *cpus, int max);
 
@@ -118,5 +129,6 @@ int cmd_untrap(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_vmcs(int argc, char **argv);
+int cmd_names(int argc, char **argv);
 
 #endif /* VMXSCOPE_CLI_H */

@@ -6,12 +6,16 @@
  * the VMCS's areas and bit fields, and the exception vectors, exit
  * reasons and VMCS fields from the ABI's X-macros.
  */
+#include <errno.h>
 #include <stddef.h>
+#include <string.h>
+#include <strings.h>
 
 #include <linux/vmxscope.h>
 #include <linux/vmxscope_vmcs.h>
 
 #include "cli.h"
+#include "msrs.h"
 
 #define TABLE(var, t, ...)						\
 	static const struct bit_name var##_bits[] = { __VA_ARGS__ };	\
@@ -299,6 +303,40 @@ const char *vector_name(unsigned int vector)
 		if (vector_names[i].nr == vector)
 			return vector_names[i].name;
 	return NULL;
+}
+
+/* The MSR name list of msrs.h. */
+#define MSR_NAME(name, nr)	{ nr, #name },
+const struct msr_name_entry msr_names[] = {
+	VMXSCOPE_CLI_MSRS(MSR_NAME)
+};
+const unsigned int nr_msr_names = ARRAY_SIZE(msr_names);
+
+/* The name of @msr ("IA32_LSTAR"), or NULL. */
+const char *msr_name(uint32_t msr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(msr_names); i++)
+		if (msr_names[i].nr == msr)
+			return msr_names[i].name;
+	return NULL;
+}
+
+/* @s as an MSR name, case-insensitive, "IA32_" optional: 0, or -EINVAL. */
+int msr_by_name(const char *s, uint32_t *msr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(msr_names); i++) {
+		const char *n = msr_names[i].name;
+
+		if (!strcasecmp(s, n) || !strcasecmp(s, n + strlen("IA32_"))) {
+			*msr = msr_names[i].nr;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 /* SDM Appendix A.1 and Table 11-2: memory types of IA32_VMX_BASIC. */

@@ -27,18 +27,23 @@ int parse_u32(const char *s, uint32_t *val)
 	return 0;
 }
 
-/*
- * "FIRST" or "FIRST-LAST" (inclusive), both at most @max and in order:
- * 0 or -EINVAL.
- */
-int parse_range(const char *s, uint32_t max, uint32_t *first, uint32_t *last)
+/* A number, or with @names an MSR name too: 0 or -EINVAL. */
+static int parse_one(const char *s, bool names, uint32_t *val)
+{
+	if (!parse_u32(s, val))
+		return 0;
+	return names ? msr_by_name(s, val) : -EINVAL;
+}
+
+static int parse_range_of(const char *s, bool names, uint32_t max,
+			  uint32_t *first, uint32_t *last)
 {
 	const char *dash = strchr(s, '-');
-	char buf[32];
+	char buf[64];
 	size_t len;
 
 	if (!dash) {
-		if (parse_u32(s, first) || *first > max)
+		if (parse_one(s, names, first) || *first > max)
 			return -EINVAL;
 		*last = *first;
 		return 0;
@@ -48,11 +53,26 @@ int parse_range(const char *s, uint32_t max, uint32_t *first, uint32_t *last)
 		return -EINVAL;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (parse_u32(buf, first) || parse_u32(dash + 1, last))
+	if (parse_one(buf, names, first) || parse_one(dash + 1, names, last))
 		return -EINVAL;
 	if (*first > *last || *last > max)
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * "FIRST" or "FIRST-LAST" (inclusive), both at most @max and in order:
+ * 0 or -EINVAL.
+ */
+int parse_range(const char *s, uint32_t max, uint32_t *first, uint32_t *last)
+{
+	return parse_range_of(s, false, max, first, last);
+}
+
+/* An MSR range whose ends are numbers or names of msrs.h ("LSTAR"). */
+int parse_msr_range(const char *s, uint32_t *first, uint32_t *last)
+{
+	return parse_range_of(s, true, UINT32_MAX, first, last);
 }
 
 /*

@@ -245,8 +245,9 @@ static int trap_verb(bool untrap, int argc, char **argv)
 		r.kind = KIND_MSR;
 		if (io_dir || r.pfec)
 			return usage_error(verb, "msr takes --read and --write only");
-		if (parse_range(arg, UINT32_MAX, &r.first, &r.last))
-			return usage_error(verb, "bad MSR range '%s' (FIRST[-LAST], FIRST <= LAST)",
+		if (parse_msr_range(arg, &r.first, &r.last))
+			return usage_error(verb,
+					   "bad MSR range '%s' (FIRST[-LAST], numbers or names, FIRST <= LAST)",
 					   arg);
 	} else if (!strcmp(what, "io")) {
 		r.kind = KIND_IO;

@@ -57,7 +57,8 @@ static const struct verb verbs[] = {
 	  "counted ('vmxscope stats') and traced ('vmxscope watch').  Without\n"
 	  "--read/--write (--in/--out) both directions are trapped.\n"
 	  "MSRs must lie in 0-0x1fff or in 0xc0000000-0xc0001fff (one of the\n"
-	  "two in a range); ports are 0-0xffff.  VEC is 0-31 or a mnemonic:\n"
+	  "two in a range), given as numbers or names ('vmxscope names msr':\n"
+	  "IA32_LSTAR or LSTAR); ports are 0-0xffff.  VEC is 0-31 or a mnemonic:\n"
 	  "DE DB BP OF BR UD NM DF CSO TS NP SS GP PF MF AC MC XM VE CP HV VC SX\n"
 	  "(with or without '#'); NMI (2) is not an exception and is refused.\n"
 	  "For PF, only faults with (error code & M) == V are trapped; all #PF\n"
@@ -111,6 +112,14 @@ static const struct verb verbs[] = {
 	  "activity state, control bits, the exception bitmap, CR0/CR4/EFER,\n"
 	  "EPTP and event information.  Fields the CPU does not support are\n"
 	  "shown as such.\n" },
+	{ "names", cmd_names, "list the MSR and exception names the CLI accepts",
+	  "usage: vmxscope [--json] names msr|exception\n"
+	  "\n"
+	  "The names 'trap' and 'untrap' accept besides numbers, one a line:\n"
+	  "msr: every MSR the CLI knows by name, with its number (the IA32_\n"
+	  "prefix may be left out when typing one, case does not matter);\n"
+	  "exception: the vectors' mnemonics, with their numbers.\n"
+	  "Shell completion reads these lists.  Works without the module.\n" },
 };
 
 static const struct verb *find_verb(const char *name)
@@ -133,6 +142,7 @@ static void print_usage(FILE *f)
 	fprintf(f, "\noptions:\n"
 		"  --json      machine-readable output (JSON, one document per line)\n"
 		"  -h, --help  this text; 'vmxscope <command> --help' for a command\n"
+		"  --version   the release of this CLI and the ABI version it speaks\n"
 		"\nexit status: 0 ok, 1 the request failed, 2 usage error\n");
 }
 
@@ -186,7 +196,7 @@ static const char *generic_hint(int err)
 	case EACCES:
 		return VMXSCOPE_DEVICE " is root-only (mode 0600): run as root";
 	case ENOENT:
-		return "is the module loaded? (insmod vmxscope.ko)";
+		return "is the module loaded? (modprobe vmxscope, or insmod vmxscope.ko)";
 	case EBUSY:
 		return "a conflicting setting is in force ('vmxscope stats' shows the traps)";
 	case ERANGE:
@@ -249,6 +259,47 @@ int get_info(int fd, void *info)
 {
 	memset(info, 0, sizeof(struct vmxscope_info));
 	return ioctl(fd, VMXSCOPE_GET_INFO, info) ? -errno : 0;
+}
+
+/* names: the lists of msrs.h and of the exception mnemonics. */
+int cmd_names(int argc, char **argv)
+{
+	static const struct option opts[] = { COMMON_OPTIONS, { } };
+	unsigned int i;
+	bool msr;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_verb("names", argc, argv, "h", opts)) != -1) {
+		if (c == 'h')
+			return verb_help("names");
+		return EXIT_USAGE;
+	}
+	if (optind + 1 != argc)
+		return usage_error("names", "name one list: msr or exception");
+	msr = !strcmp(argv[optind], "msr");
+	if (!msr && strcmp(argv[optind], "exception"))
+		return usage_error("names", "no list '%s' (msr, exception)", argv[optind]);
+	if (json)
+		json_open(NULL, '[');
+	for (i = 0; i < (msr ? nr_msr_names : 32); i++) {
+		const char *name = msr ? msr_names[i].name : vector_name(i);
+		unsigned int nr = msr ? msr_names[i].nr : i;
+
+		if (!name || (!msr && nr == 2))	/* NMI is no exception */
+			continue;
+		if (json) {
+			json_open(NULL, '{');
+			json_str("name", name);
+			json_u64(msr ? "msr" : "vector", nr);
+			json_close('}');
+		} else {
+			printf(msr ? "%-30s %#x\n" : "%-30s %u\n", name, nr);
+		}
+	}
+	if (json)
+		json_close(']');
+	return EXIT_SUCCESS;
 }
 
 int cmd_status(int argc, char **argv)
@@ -320,6 +371,7 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ }
 	};
 	const struct verb *v;
@@ -333,6 +385,10 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			print_usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("vmxscope %s (ABI %u)\n", VMXSCOPE_VERSION,
+			       VMXSCOPE_ABI_VERSION);
 			return EXIT_SUCCESS;
 		default:
 			fprintf(stderr, "vmxscope: bad option '%s'\n", argv[optind - 1]);

@@ -53,6 +53,42 @@ static void test_range(void)
 	EXPECT_EQ(-EINVAL, parse_range("msr", UINT32_MAX, &a, &b));
 }
 
+/* MSR names of msrs.h: numbers and names mix, names need no IA32_. */
+static void test_msr_names(void)
+{
+	uint32_t a = 1, b = 1, i, j, seen = 0;
+
+	EXPECT_EQ(0, parse_msr_range("IA32_LSTAR", &a, &b));
+	EXPECT_EQ(0xc0000082u, a);
+	EXPECT_EQ(0xc0000082u, b);
+	EXPECT_EQ(0, parse_msr_range("efer-ia32_cstar", &a, &b));
+	EXPECT_EQ(0xc0000080u, a);
+	EXPECT_EQ(0xc0000083u, b);
+	EXPECT_EQ(0, parse_msr_range("0x174-SYSENTER_EIP", &a, &b));
+	EXPECT_EQ(0x174, a);
+	EXPECT_EQ(0x176, b);
+	EXPECT_EQ(-EINVAL, parse_msr_range("LSTAR-STAR", &a, &b));
+	EXPECT_EQ(-EINVAL, parse_msr_range("IA32_", &a, &b));
+	EXPECT_EQ(-EINVAL, parse_msr_range("NOSUCH", &a, &b));
+	EXPECT_EQ(-EINVAL, parse_range("LSTAR", UINT32_MAX, &a, &b));
+	EXPECT_EQ(0, strcmp("IA32_PAT", msr_name(0x277)));
+	EXPECT_TRUE(msr_name(0x2000) == NULL);
+	/* Every name is unique, an IA32_ name, inside the MSR bitmaps. */
+	for (i = 0; i < nr_msr_names; i++) {
+		uint32_t nr = msr_names[i].nr;
+
+		EXPECT_EQ(0, strncmp(msr_names[i].name, "IA32_", 5));
+		EXPECT_EQ(0, msr_by_name(msr_names[i].name, &a));
+		EXPECT_EQ(nr, a);
+		EXPECT_TRUE(nr <= 0x1fff || (nr >= 0xc0000000u && nr <= 0xc0001fffu));
+		for (j = 0; j < i; j++)
+			EXPECT_TRUE(msr_names[j].nr != nr &&
+				    strcmp(msr_names[j].name, msr_names[i].name));
+		seen++;
+	}
+	EXPECT_TRUE(seen > 40);
+}
+
 static void test_vectors(void)
 {
 	EXPECT_EQ(0, parse_vector("DE"));
@@ -223,6 +259,7 @@ int main(void)
 {
 	RUN(test_u32);
 	RUN(test_range);
+	RUN(test_msr_names);
 	RUN(test_vectors);
 	RUN(test_cpu_list);
 	RUN(test_trace_line);
