@@ -24,7 +24,8 @@ V	?= 0
 VM	:= tools/testing/vm
 VERSION	:= $(shell cat VERSION)
 # The release of KDIR's kernel, which modules_install installs for.
-KVER	= $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+KVER	= $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+		$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 PREFIX	?= /usr/local
 SBINDIR	?= $(PREFIX)/sbin
@@ -103,6 +104,7 @@ install-dkms:
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DESTDIR)$(DKMSDIR)/dkms.conf
 
 uninstall:
+	@test -n "$(KVER)" || { echo "vmxscope: no kernel release in $(KDIR); set KDIR=" >&2; exit 1; }
 	rm -f $(DESTDIR)/lib/modules/$(KVER)/$(MODDIR)/vmxscope.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	rm -f $(DESTDIR)$(SBINDIR)/vmxscope $(DESTDIR)$(MANDIR)/man8/vmxscope.8 \
