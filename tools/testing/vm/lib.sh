@@ -15,6 +15,11 @@ HOST_PKGS="bochs bochs-term bochsbios vgabios busybox-static isolinux
 	syslinux-common xorriso cpio gzip kmod lz4 xz-utils gcc make libc6-dev
 	flex bison bc libelf-dev libssl-dev"
 
+# Building and checking the Debian packages (make deb, DKMS, lintian) and
+# the man page and completion they hold: host tools too.
+PKG_PKGS="dpkg-dev debhelper dh-dkms dkms python3-docutils lintian man-db
+	bash-completion openssl"
+
 # Tools that run only in the guest: their .debs and those of the libraries
 # the host lacks are unpacked under $CACHE/guest-root, never installed
 # (installing kexec-tools would turn on kexec reboots of the host).
@@ -175,10 +180,14 @@ fetch_guest_tools()
 
 	GROOT=$CACHE/guest-root
 	apt_update_once
-	stamp=$(apt-cache policy $GUEST_PKGS | sed -n 's/^ *Candidate: //p' | tr '\n' ' ')
+	# "2": the tools themselves are unpacked even when the host has them.
+	stamp="2 $(apt-cache policy $GUEST_PKGS | sed -n 's/^ *Candidate: //p' | tr '\n' ' ')"
 	[ -f "$GROOT/.stamp" ] && [ "$(cat "$GROOT/.stamp")" = "$stamp" ] && return
+	# The tools always (the host may have one, perf say, at another
+	# version or path); of their libraries, those the host lacks.
+	pkgs=" $GUEST_PKGS"
 	# shellcheck disable=SC2086
-	for p in $GUEST_PKGS $(dep_closure $GUEST_PKGS | grep '^lib'); do
+	for p in $(dep_closure $GUEST_PKGS | grep '^lib'); do
 		installed "$p" || pkgs="$pkgs $p"
 	done
 	msg "unpacking guest tools:$pkgs"
