@@ -10,6 +10,7 @@ extra=("$@")	# passed on to every run-vm.sh
 # The host's packages before anything is installed (hostguard.sh).
 mkdir -p "$BUILD"
 dpkg-query -W -f '${Package}\n' >"$BUILD/packages-before" 2>/dev/null
+ls -A /var/lib/dkms >"$BUILD/dkms-before" 2>/dev/null
 
 # Host unit tests first: they take seconds, the VM suite minutes.
 make -s -C "$TOP/tools/testing/unit" run | tee "$BUILD/unit.log"
@@ -30,10 +31,17 @@ upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 
 # The host as it was: only host packages installed, no work left behind.
 dpkg-query -W -f '${Package}\n' >"$BUILD/packages-after" 2>/dev/null
-"$VM_DIR/hostguard.sh" "$BUILD/packages-before" "$BUILD/packages-after" \
+"$VM_DIR/hostguard.sh" "$BUILD/packages-before" "$BUILD/packages-after" "$BUILD/dkms-before" \
 	>"$BUILD/hostguard.log" 2>&1
 grep -v '^ok ' "$BUILD/hostguard.log"
 set -- $(sed -n 's/^hostguard: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD/hostguard.log")
+upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
+
+# The install paths a user takes: the packages, DKMS, man page, shell
+# completion, make install and sign (tools/testing/pkg/check.sh).
+"$TOP/tools/testing/pkg/check.sh" >"$BUILD/pkg.log" 2>&1
+grep -v '^ok ' "$BUILD/pkg.log"
+set -- $(sed -n 's/^pkg: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$BUILD/pkg.log")
 upass=$((upass + ${1:-0})) ufail=$((ufail + ${2:-1}))
 
 # Root mode runs only root's code: proved on the objects just built, the

@@ -59,6 +59,29 @@ cp -r "$TOP/selftests/kmod" "$BUILD/kmod"
 make -s -C "$KDIR" M="$BUILD/kmod" modules >"$BUILD/kmod-build.log" 2>&1 ||
 	{ cat "$BUILD/kmod-build.log" >&2; die "selftest module build failed"; }
 
+# The module the guest loads is the one DKMS builds from the vmxscope-dkms
+# package, as on a user's machine: DKMS's trees and its signing key
+# (dkms signs with a MOK it makes when none exists) stay in $BUILD/dkms.
+msg "building the packages, and vmxscope.ko through DKMS"
+need_pkgs $PKG_PKGS
+"$TOP/tools/packaging/deb.sh" "$BUILD/deb" >/dev/null || die "make deb failed"
+version=$(cat "$TOP/VERSION")
+dk=$BUILD/dkms
+rm -rf "$dk"
+mkdir -p "$dk/var/lib/dkms"
+dpkg-deb -x "$BUILD/deb/vmxscope-dkms_${version}_all.deb" "$dk" ||
+	die "cannot unpack vmxscope-dkms"
+dkms_run() {
+	mok_signing_key=$dk/mok.key mok_certificate=$dk/mok.der \
+		dkms "$@" -m vmxscope -v "$version" --dkmstree "$dk/var/lib/dkms" \
+		--sourcetree "$dk/usr/src" >>"$BUILD/dkms.log" 2>&1
+}
+: >"$BUILD/dkms.log"
+dkms_run add && dkms_run build -k "$KVER" --kernelsourcedir "$KDIR" ||
+	{ cat "$BUILD/dkms.log" >&2; die "dkms build failed"; }
+DKMS_KO=$dk/var/lib/dkms/vmxscope/$version/$KVER/$(uname -m)/module/vmxscope.ko
+[ -f "$DKMS_KO" ] || die "dkms built no $DKMS_KO"
+
 msg "building the CLI and selftests"
 make -s -C "$TOP/tools/vmxscope" STATIC=1 OUTPUT="$BUILD" >/dev/null
 make -s -C "$TOP/selftests" OUTPUT="$BUILD/selftests" KSFT_DIR="$KSFT_DIR" >/dev/null
@@ -73,13 +96,16 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,vmxscope/test,selftests,bench}
 cp /bin/busybox "$root/bin/busybox"
 cp "$VM_DIR/init.sh" "$root/init"
 cp "$VM_DIR/demo.sh" "$root/demo.sh"
-cp "$BUILD/mod/vmxscope.ko" "$root/vmxscope/"
+cp "$DKMS_KO" "$root/vmxscope/"
 cp "$BUILD/mod-test/vmxscope.ko" "$root/vmxscope/test/"
 cp "$BUILD/vmxscope" "$root/bin/vmxscope"
 cp -r "$BUILD/selftests/." "$root/selftests/"
 mkdir -p "$root/selftests/kmod"
 cp "$BUILD/kmod/vmxscope_gp_test.ko" "$root/selftests/kmod/"
 cp "$BUILD/bench/bench" "$root/bench/"
+# What trace_tools checks the documented bpftrace one-liners against.
+mkdir -p "$root/selftests/doc"
+cp "$TOP/Documentation/tracepoints.rst" "$root/selftests/doc/"
 # A guest tool from $GROOT and the libraries it loads, at their paths:
 # $GROOT's own, else the host's.
 glibs="$GROOT/lib/x86_64-linux-gnu:$GROOT/usr/lib/x86_64-linux-gnu"
