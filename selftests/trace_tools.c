@@ -120,6 +120,53 @@ TEST_F(tools, trace_cmd_records_and_decodes)
 	EXPECT_LE(N, count_lines_with(self->out, "vmxscope_exit:", "reason=MSR_READ"));
 }
 
+/*
+ * bpftrace cannot run in this machine (Documentation/tracepoints.rst says
+ * why), so its one-liners there, copied to /selftests/doc by prepare.sh,
+ * are checked against the events' formats: each names a vmxscope event
+ * that exists and only args-> fields that event has.
+ */
+TEST_F(tools, bpftrace_one_liners_name_real_fields)
+{
+	static const char prefix[] = "tracepoint:vmxscope:";
+	FILE *f = fopen("/selftests/doc/tracepoints.rst", "r");
+	char line[512], event[64], path[160], field[64], want[80];
+	int liners = 0, fields = 0;
+
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		char *tp = strstr(line, prefix), *a;
+		FILE *fmt;
+		size_t n;
+		int got;
+
+		if (!strstr(line, "bpftrace -e") || !tp)
+			continue;
+		got = sscanf(tp + strlen(prefix), "%63[a-z_]", event);
+		ASSERT_EQ(1, got);
+		snprintf(path, sizeof(path),
+			 "/sys/kernel/tracing/events/vmxscope/%s/format", event);
+		fmt = fopen(path, "r");
+		ASSERT_NE(NULL, fmt) TH_LOG("no event %s: %s", event, line);
+		n = fread(self->out, 1, (1 << 20) - 1, fmt);
+		self->out[n] = '\0';
+		fclose(fmt);
+		for (a = strstr(line, "args->"); a; a = strstr(a + 1, "args->")) {
+			got = sscanf(a + 6, "%63[a-z_0-9]", field);
+			ASSERT_EQ(1, got);
+			/* A format line: "field:u32 reason;\toffset:..." */
+			snprintf(want, sizeof(want), " %s;", field);
+			EXPECT_NE(NULL, strstr(self->out, want))
+				TH_LOG("%s has no field %s: %s", event, field, line);
+			fields++;
+		}
+		liners++;
+	}
+	fclose(f);
+	EXPECT_LE(2, liners);
+	EXPECT_LE(4, fields);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "reads"))
