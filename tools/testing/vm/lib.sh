@@ -234,3 +234,39 @@ detect_backend()
 		echo bochs
 	fi
 }
+
+# The emulators' configurations, here so that the unit tests check them
+# (tools/testing/unit/vm_config_test.sh) without booting anything.
+# bochs_config MODEL CPUS MIB ISO COM1 KERNEL-LOG BOCHS-LOG: a bochsrc.
+# One TSC tick per instruction (ips), SMP in one thread, headless rfb.
+bochs_config()
+{
+	cat <<EOT
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+memory: guest=$3, host=$3
+cpu: model=$1, count=$2, ips=100000000, quantum=32, reset_on_triple_fault=0, ignore_bad_msrs=1
+clock: sync=none, time0=local
+ata0-master: type=cdrom, path=$4, status=inserted
+boot: cdrom
+display_library: rfb, options="timeout=0"
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+com1: enabled=1, $5
+com2: enabled=1, mode=file, dev=$6
+log: $7
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+EOT
+}
+
+# qemu_args CPUS MIB KERNEL INITRD CMDLINE SERIAL1 SERIAL2: QEMU's
+# arguments on nested KVM (Intel, kvm_intel nested=1), one a line.
+qemu_args()
+{
+	printf '%s\n' -accel kvm -cpu host -smp "$1" -m "$2" -kernel "$3" \
+		-initrd "$4" -append "$5" -display none -no-reboot \
+		-serial "$6" -serial "$7"
+}

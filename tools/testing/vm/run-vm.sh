@@ -9,7 +9,8 @@ usage()
 {
 	cat <<EOT
 usage: $0 [options]
-  --cpus N          emulated CPUs: 1, 2 or 4 (default 2)
+  --cpus N          emulated CPUs: 1 to 8 (default 2)
+  --memory MB       guest memory in MiB (default 512)
   --backend B       auto, bochs, or qemu (nested KVM on Intel; default auto)
   --mode M          test (default), demo, bench (tools/testing/bench), shell,
                     kexec (load vmxscope, kexec, then test VMX in the new kernel),
@@ -27,11 +28,12 @@ EOT
 	exit "${1:-0}"
 }
 
-cpus=2 backend=auto mode=test filter='*' append= model=corei7_skylake_x
+cpus=2 memory=512 backend=auto mode=test filter='*' append= model=corei7_skylake_x
 limit=1500 stall=900 name= prepare=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--cpus) cpus=$2; shift ;;
+	--memory) memory=$2; shift ;;
 	--backend) backend=$2; shift ;;
 	--mode) mode=$2; shift ;;
 	--filter) filter=$2; shift ;;
@@ -46,7 +48,8 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-case $cpus in 1|2|4) ;; *) die "--cpus must be 1, 2 or 4" ;; esac
+case $cpus in [1-8]) ;; *) die "--cpus must be 1 to 8" ;; esac
+case $memory in ''|*[!0-9]*) die "--memory takes MiB" ;; esac
 case $mode in test|demo|bench|shell|kexec|kdump) ;; *) die "--mode must be test, demo, bench, shell, kexec or kdump" ;; esac
 boots=1
 case $mode in kexec|kdump) boots=2 ;; esac
@@ -98,25 +101,8 @@ boot_bochs()
 
 	local com1="mode=file, dev=$tests"
 	[ "$mode" = shell ] && com1="mode=term, dev=$(tty)"
-	cat >"$out/bochsrc" <<EOT
-romimage: file=/usr/share/bochs/BIOS-bochs-latest
-vgaromimage: file=/usr/share/vgabios/vgabios.bin
-memory: guest=512, host=512
-cpu: model=$model, count=$cpus, ips=100000000, quantum=32, reset_on_triple_fault=0, ignore_bad_msrs=1
-clock: sync=none, time0=local
-ata0-master: type=cdrom, path=$out/boot.iso, status=inserted
-boot: cdrom
-display_library: rfb, options="timeout=0"
-speaker: enabled=0
-sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
-com1: enabled=1, $com1
-com2: enabled=1, mode=file, dev=$kernel
-log: $out/bochs.log
-panic: action=fatal
-error: action=report
-info: action=report
-debug: action=ignore
-EOT
+	bochs_config "$model" "$cpus" "$memory" "$out/boot.iso" "$com1" \
+		"$kernel" "$out/bochs.log" >"$out/bochsrc"
 	echo c >"$out/bochs.rc"
 	# A network namespace of its own: rfb's port 5900 never collides.
 	unshare -n bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc" \
@@ -125,13 +111,12 @@ EOT
 
 boot_qemu()
 {
-	local s1="file:$tests"
+	local s1="file:$tests" args
 
 	[ "$mode" = shell ] && s1=mon:stdio
-	qemu-system-x86_64 -accel kvm -cpu host -smp "$cpus" -m 512 \
-		-kernel "$BUILD/vmlinuz" -initrd "$initrd" \
-		-append "$cmdline" -display none -no-reboot \
-		-serial "$s1" -serial "file:$kernel" </dev/null >"$out/emulator.out" 2>&1
+	mapfile -t args < <(qemu_args "$cpus" "$memory" "$BUILD/vmlinuz" "$initrd" \
+				    "$cmdline" "$s1" "file:$kernel")
+	qemu-system-x86_64 "${args[@]}" </dev/null >"$out/emulator.out" 2>&1
 }
 
 msg "$name: booting $(cat "$BUILD/kver") on $backend, $cpus cpu(s), mode $mode"
@@ -201,7 +186,7 @@ if [ "$mode" = test ] && [ -n "$verdict" ]; then
 		counts() { sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p" "$2"; }
 		set -- $(counts "$name" "$out/result")
 		p=${1:-0} f=${2:-1} s=${3:-0}
-		"$0" --no-prepare --name "$name.rest" --cpus "$cpus" --backend "$backend" \
+		"$0" --no-prepare --name "$name.rest" --cpus "$cpus" --memory "$memory" --backend "$backend" \
 			--model "$model" --timeout "$limit" --stall "$stall" \
 			--filter "$rest" --append "$append" >"$out/rest.log" 2>&1 || true
 		cat "$out/rest.log"
