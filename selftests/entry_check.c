@@ -16,17 +16,7 @@ struct verdict {
 	bool named;		/* the "would fail VM entry" line names it */
 };
 
-/* /dev/kmsg positioned at its end: only records from now on. */
-static int kmsg_open(void)
-{
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-
-	if (fd >= 0)
-		lseek(fd, 0, SEEK_END);
-	return fd;
-}
-
-/* The first verdict logged since kmsg_open(); -1 if none. */
+/* The first verdict logged since vmxscope_kmsg_open(); -1 if none. */
 static int kmsg_verdict(int fd, const char *field_name, struct verdict *v)
 {
 	char rec[2048], want[128], *msg;
@@ -114,7 +104,7 @@ FIXTURE_SETUP(corrupt)
 {
 	if (vmxscope_loaded())
 		ASSERT_EQ(0, vmxscope_unload());
-	self->kmsg = kmsg_open();
+	self->kmsg = vmxscope_kmsg_open();
 	ASSERT_LE(0, self->kmsg);
 }
 
@@ -156,7 +146,7 @@ TEST_F(corrupt, load_refused_naming_field)
 /* An uncorrupted load passes the check and logs no verdict. */
 TEST(normal_load_passes_check)
 {
-	int fd = kmsg_open();
+	int fd = vmxscope_kmsg_open();
 	struct verdict v;
 
 	ASSERT_LE(0, fd);

@@ -211,6 +211,16 @@ static inline int vmxscope_wrmsr_on(int cpu, unsigned int msr,
 	return vmxscope_msr_access(cpu, msr, &v, true);
 }
 
+/* /dev/kmsg positioned at its end: only records from now on. */
+static inline int vmxscope_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
 /* Whether kernel module @name is loaded. */
 static inline bool vmxscope_kmod_loaded(const char *name)
 {
