@@ -16,29 +16,10 @@
 #include "vmcs.h"
 #include "vmx.h"
 
-/*
- * Past the exiting instruction, as the CPU would have gone on: STI/MOV-SS
- * blocking ends (SDM 26.3.1.5), RF is cleared as after any completed
- * instruction (SDM Vol. 3A 18.3.1.1), and a single-step trap is owed if
- * TF is set, unless DEBUGCTL.BTF asks for one on branches only (SDM Vol.
- * 3A 18.4.3): none of the instructions vmxscope skips is a branch.
- */
+/* Out of line for the handlers off the hot path (vmcs.h has the body). */
 __root void vmxscope_skip_instruction(void)
 {
-	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-	unsigned long rflags = vmcs_readl(GUEST_RFLAGS);
-
-	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
-		    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
-	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
-	if (rflags & X86_EFLAGS_RF)
-		vmcs_writel(GUEST_RFLAGS, rflags & ~X86_EFLAGS_RF);
-	if ((rflags & X86_EFLAGS_TF) &&
-	    !(vmcs_read64(GUEST_IA32_DEBUGCTL) & DEBUGCTLMSR_BTF))
-		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
-			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | DR_STEP);
+	__vmxscope_skip_instruction();
 }
 
 /* Trap- and abort-class exceptions (SDM Vol. 3A 6.5, Table 6-1). */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VM-exit dispatch (seed book §3.10): one handler per basic exit reason,
- * counted per CPU.  Handlers for a subject live with it (exit_cr.c,
+ * counted per CPU; with retpolines, the commonest reasons are called
+ * directly and CPUID inline (Documentation/performance.rst).  Handlers for a subject live with it (exit_cr.c,
  * exit_msr.c, ept.c); this file has those for what VMX forces on every
  * hypervisor (SDM 26.1.2): CPUID, GETSEC, INVD, XSETBV, the VMX
  * instructions, triple fault, INIT and SIPI, and failed VM entries.
@@ -25,9 +26,9 @@
 #include <asm/processor.h>
 #include <asm/traps.h>
 
+#include "vmxscope_events.h"	/* trace_*_enabled(): static keys only */
 #include "vmcs.h"
 #include "vmx.h"
-
 
 /* SDM 26.1.2: VMX instructions always exit; as without VMX, #UD. */
 static __root enum vmxscope_exit_action handle_ud(struct vmxscope_cpu *vc,
@@ -40,24 +41,28 @@ static __root enum vmxscope_exit_action handle_ud(struct vmxscope_cpu *vc,
 /*
  * CPUID faulting (Linux's ARCH_SET_CPUID, used by rr): CPUID exits in
  * non-root mode before the CPU checks it, so the #GP(0) it would raise
- * at CPL > 0 is vmxscope's to give.
+ * at CPL > 0 is vmxscope's to give.  Where the CPU has it, its MSR exists
+ * (X86_FEATURE_CPUID_FAULT comes from MSR_PLATFORM_INFO bit 31): a plain
+ * RDMSR, no fixup needed.
  */
-static __root bool cpuid_faults(void)
+static __always_inline bool cpuid_faults(void)
 {
-	u64 v;
+	u32 lo, hi;
 
 	if (!vmxscope_cfg.cpuid_fault || !vmxscope_guest_cpl())
 		return false;
-	return !vmxscope_rdmsr_safe(MSR_MISC_FEATURES_ENABLES, &v) &&
-	       (v & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT);
+	asm volatile("rdmsr" : "=a" (lo), "=d" (hi)
+		     : "c" (MSR_MISC_FEATURES_ENABLES));
+	return lo & MSR_MISC_FEATURES_ENABLES_CPUID_FAULT;
 }
 
-static __root enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
-					    struct vmxscope_regs *regs)
+/* Inlined into the exit path's fast case (vmxscope_handle_exit). */
+static __root __always_inline enum vmxscope_exit_action
+handle_cpuid(struct vmxscope_cpu *vc, struct vmxscope_regs *regs)
 {
 	unsigned int eax = regs->rax, ebx, ecx = regs->rcx, edx;
 
-	if (cpuid_faults()) {
+	if (unlikely(cpuid_faults())) {
 		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
 		return VMXSCOPE_RESUME;
 	}
@@ -70,7 +75,7 @@ static __root enum vmxscope_exit_action handle_cpuid(struct vmxscope_cpu *vc,
 	regs->rbx = ebx;
 	regs->rcx = ecx;
 	regs->rdx = edx;
-	vmxscope_skip_instruction();
+	__vmxscope_skip_instruction();
 	return VMXSCOPE_RESUME;
 }
 
@@ -204,28 +209,49 @@ static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] __root_t
 	[VMXSCOPE_EXIT_XSETBV]		= handle_xsetbv,
 };
 
-static __root enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
-					struct vmxscope_regs *regs,
-					union vmxscope_exit_code reason)
+/*
+ * The exits the fast path does not take: failed VM entries (SDM 27.8:
+ * the guest state was not loaded; its fields say why) and reasons
+ * outside the table.  Counted and traced like the others.
+ */
+static __root noinline enum vmxscope_exit_action
+exit_unusual(struct vmxscope_cpu *vc, struct vmxscope_regs *regs,
+	     union vmxscope_exit_code reason)
 {
 	u16 basic = reason.basic;
 
 	if (basic < VMXSCOPE_NR_EXIT_REASONS)
 		WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
-	vmxscope_ring_exit(vc, reason.full, vmcs_readl(GUEST_RIP),
-			   vmcs_readl(EXIT_QUALIFICATION));
+	if (trace_vmxscope_exit_enabled())
+		vmxscope_ring_exit(vc, reason.full, vmcs_readl(GUEST_RIP),
+				   vmcs_readl(EXIT_QUALIFICATION));
+	if (!reason.failed_vmentry)
+		return vmxscope_give_back_error(vc, regs, "unhandled VM exit");
+	/*
+	 * SDM 27.9: a machine check during VM entry is Linux's to handle; it
+	 * gets it once the CPU is given back (cpu.c).
+	 */
+	if (basic == VMXSCOPE_EXIT_MCE_DURING_VMENTRY)
+		vc->mce = true;
+	return vmxscope_give_back_error(vc, regs, "VM entry failed");
+}
 
-	/* SDM 27.8: the guest state was not loaded; its fields say why. */
-	if (reason.failed_vmentry) {
-		/*
-		 * SDM 27.9: a machine check during VM entry is Linux's to
-		 * handle; it gets it once the CPU is given back (cpu.c).
-		 */
-		if (basic == VMXSCOPE_EXIT_MCE_DURING_VMENTRY)
-			vc->mce = true;
-		return vmxscope_give_back_error(vc, regs, "VM entry failed");
-	}
-	if (basic < VMXSCOPE_NR_EXIT_REASONS && handlers[basic])
+/* @basic is below VMXSCOPE_NR_EXIT_REASONS. */
+static __always_inline enum vmxscope_exit_action
+dispatch(struct vmxscope_cpu *vc, struct vmxscope_regs *regs, u16 basic)
+{
+#ifdef CONFIG_RETPOLINE
+	/* The exits Linux and the traps cause most: no retpoline (as KVM). */
+	if (basic == VMXSCOPE_EXIT_CPUID)
+		return handle_cpuid(vc, regs);
+	if (basic == VMXSCOPE_EXIT_MSR_READ)
+		return vmxscope_handle_rdmsr(vc, regs);
+	if (basic == VMXSCOPE_EXIT_MSR_WRITE)
+		return vmxscope_handle_wrmsr(vc, regs);
+	if (basic == VMXSCOPE_EXIT_IO_INSTRUCTION)
+		return vmxscope_handle_io(vc, regs);
+#endif
+	if (handlers[basic])
 		return handlers[basic](vc, regs);
 	return vmxscope_give_back_error(vc, regs, "unhandled VM exit");
 }
@@ -234,9 +260,9 @@ static __root enum vmxscope_exit_action dispatch(struct vmxscope_cpu *vc,
  * Log2 bucket of @ticks: 0 for 0-1, b for 2^b..2^(b+1)-1, the last one
  * for everything longer (uapi struct vmxscope_latency).
  */
-static __root unsigned int latency_bucket(u64 ticks)
+static __always_inline unsigned int latency_bucket(u64 ticks)
 {
-	unsigned int b = ticks ? fls64(ticks) - 1 : 0;
+	unsigned int b = fls64(ticks | 1) - 1;	/* 0 and 1 alike: no branch */
 
 	return min(b, VMXSCOPE_LATENCY_BUCKETS - 1U);
 }
@@ -259,12 +285,19 @@ __root int vmxscope_handle_exit(struct vmxscope_regs *regs)
 
 	vc->exit_tsc = start;
 	vmxscope_nmi_root_begin();
-	action = dispatch(vc, regs, reason);
+	/* One range check for the counts, the table and the histogram. */
+	if (unlikely(basic >= VMXSCOPE_NR_EXIT_REASONS || reason.failed_vmentry))
+		return exit_unusual(vc, regs, reason);
+	WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
+	/* Traced exits cost two VMREADs more; untraced, one patched jump. */
+	if (trace_vmxscope_exit_enabled())
+		vmxscope_ring_exit(vc, reason.full, vmcs_readl(GUEST_RIP),
+				   vmcs_readl(EXIT_QUALIFICATION));
+	action = dispatch(vc, regs, basic);
 	if (action != VMXSCOPE_RESUME)
 		return action;
-	vmxscope_nmi_entry(vc);
-	if (basic >= VMXSCOPE_NR_EXIT_REASONS)
-		return action;
+	if (unlikely(vmxscope_nmi_owed(vc, this_cpu_read(vmxscope_vmx_fail.insn))))
+		vmxscope_nmi_entry(vc);
 	/* Only this CPU writes its histogram; readers may see it torn. */
 	slot = &vc->latency[basic][latency_bucket(rdtsc() - start)];
 	WRITE_ONCE(*slot, *slot + 1);

@@ -162,7 +162,7 @@ static __root enum vmxscope_exit_action handle_port(struct vmxscope_cpu *vc,
 	vmxscope_note_io(vc, port, size, in, value);
 	owe_debug_trap(breakpoints(vmcs_readl(GUEST_DR7), port, size, true,
 				   false));
-	vmxscope_skip_instruction();
+	__vmxscope_skip_instruction();
 	return VMXSCOPE_RESUME;
 }
 

@@ -117,7 +117,7 @@ __root enum vmxscope_exit_action vmxscope_handle_rdmsr(struct vmxscope_cpu *vc,
 		vmxscope_note_msr(vc, msr, false, val, false);
 	regs->rax = (u32)val;
 	regs->rdx = val >> 32;
-	vmxscope_skip_instruction();
+	__vmxscope_skip_instruction();
 	return VMXSCOPE_RESUME;
 }
 
@@ -144,6 +144,6 @@ __root enum vmxscope_exit_action vmxscope_handle_wrmsr(struct vmxscope_cpu *vc,
 		vmxscope_inject_exception(X86_TRAP_GP, true, 0);
 		return VMXSCOPE_RESUME;
 	}
-	vmxscope_skip_instruction();
+	__vmxscope_skip_instruction();
 	return VMXSCOPE_RESUME;
 }

@@ -127,6 +127,16 @@ __root void vmxscope_vmx_failed(const char *insn, unsigned long operand, bool va
 	f->insn = insn;
 }
 
+/* Cold: the accessors of vmcs.h branch here on CF or ZF. */
+__root __cold void vmxscope_vmcs_access_failed(const char *insn,
+					       unsigned long field)
+{
+	unsigned long error;
+
+	/* VMfailInvalid (no current VMCS) fails this VMREAD too. */
+	vmxscope_vmx_failed(insn, field, !vmcs_read_try(VM_INSTRUCTION_ERROR, &error));
+}
+
 /*
  * Out of root mode: print and forget @cpu's recorded failure, in any
  * context (deferred printk).  Returns whether there was one.

@@ -30,9 +30,9 @@
 #include "vmx.h"
 
 /* Set by vmxscope_root_nmi_record(): an NMI hit root mode. */
-static DEFINE_PER_CPU(bool, root_nmi);
+DEFINE_PER_CPU(bool, vmxscope_root_nmi_seen);
 /* Whether root may VMWRITE now: this CPU's VMCS is current. */
-static DEFINE_PER_CPU(bool, root_vmcs_current);
+DEFINE_PER_CPU(bool, vmxscope_root_vmcs_current);
 /* Reasons of the doorbell NMI being delivered (VMXSCOPE_KICK_*). */
 static DEFINE_PER_CPU(unsigned int, guest_kick);
 /* This CPU's vmxscope state, for the guest's NMI handler. */
@@ -58,20 +58,15 @@ static __root void request_nmi_window(void)
  */
 __root void vmxscope_root_nmi_record(void)
 {
-	this_cpu_write(root_nmi, true);
-	if (this_cpu_read(root_vmcs_current))
+	this_cpu_write(vmxscope_root_nmi_seen, true);
+	if (this_cpu_read(vmxscope_root_vmcs_current))
 		request_nmi_window();
-}
-
-__root void vmxscope_nmi_root_begin(void)
-{
-	this_cpu_write(root_vmcs_current, true);
 }
 
 /* Before VMCLEAR: from here an NMI is only recorded (give-back path). */
 __root void vmxscope_nmi_root_end(void)
 {
-	this_cpu_write(root_vmcs_current, false);
+	this_cpu_write(vmxscope_root_vmcs_current, false);
 	barrier();
 }
 
@@ -94,12 +89,13 @@ static __root void inject_nmi(void)
 }
 
 /*
- * Last thing before VM entry: inject one pending NMI, the guest's own
- * first, then a doorbell, and wait for an NMI window for the rest.  Loops
- * if an NMI hit root meanwhile, so none waits for a later exit.  Only
- * this function and root's NMI gate set NMI-window exiting, and the gate
- * also sets root_nmi: with neither flag nor anything owed, there is no
- * window bit to clear and no VMREAD to do.
+ * Last thing before VM entry, when vmxscope_nmi_owed() (vmx.h) says so:
+ * report a VMX failure, inject one pending NMI, the guest's own first,
+ * then a doorbell, and wait for an NMI window for the rest.  Loops if an
+ * NMI hit root meanwhile, so none waits for a later exit.  Only this
+ * function and root's NMI gate set NMI-window exiting, and the gate also
+ * sets vmxscope_root_nmi_seen: with neither flag nor anything owed, there
+ * is no window bit to clear and no VMREAD to do.
  */
 __root void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 {
@@ -110,13 +106,9 @@ __root void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 		vc->fail_kicked = true;
 		vmxscope_kick(vc, VMXSCOPE_KICK_LOG);
 	}
-	/* The common case, on the hot path: nothing owed, no window open. */
-	if (!vc->nmi_pending && !vc->kick_wanted && !vc->nmi_window &&
-	    !this_cpu_read(root_nmi))
-		return;
 	do {
-		if (this_cpu_read(root_nmi)) {
-			this_cpu_write(root_nmi, false);
+		if (this_cpu_read(vmxscope_root_nmi_seen)) {
+			this_cpu_write(vmxscope_root_nmi_seen, false);
 			vc->nmi_pending = true;
 		}
 		if (vc->nmi_pending && nmi_injectable()) {
@@ -135,7 +127,7 @@ __root void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 			vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, want);
 		vc->nmi_window = want & CPU_BASED_NMI_WINDOW_EXITING;
 		barrier();
-	} while (this_cpu_read(root_nmi));
+	} while (this_cpu_read(vmxscope_root_nmi_seen));
 }
 
 /* Ask the guest's kernel, through a doorbell NMI, to do @why. */
@@ -192,9 +184,9 @@ __root enum vmxscope_exit_action vmxscope_handle_nmi(struct vmxscope_cpu *vc,
  */
 void vmxscope_nmi_after_give_back(struct vmxscope_cpu *vc)
 {
-	if (this_cpu_read(root_nmi))
+	if (this_cpu_read(vmxscope_root_nmi_seen))
 		vc->nmi_pending = true;
-	this_cpu_write(root_nmi, false);
+	this_cpu_write(vmxscope_root_nmi_seen, false);
 	if (vc->nmi_pending)
 		apic->send_IPI(vc->cpu, NMI_VECTOR);
 	vc->nmi_pending = false;

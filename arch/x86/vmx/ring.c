@@ -42,8 +42,8 @@ __root void vmxscope_ring_exit(struct vmxscope_cpu *vc, u32 reason,
 	struct vmxscope_event e = { .type = VMXSCOPE_EV_EXIT, .a = reason,
 				    .b = rip, .c = qual };
 
-	if (trace_vmxscope_exit_enabled())
-		post(vc, &e);
+	/* The caller (exit.c) checked trace_vmxscope_exit_enabled(). */
+	post(vc, &e);
 }
 
 __root void vmxscope_ring_msr(struct vmxscope_cpu *vc, u32 msr, bool write,

@@ -12,6 +12,9 @@
 
 #include <linux/build_bug.h>
 #include <linux/types.h>
+#include <asm/debugreg.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <asm/vmx.h>
 #include <uapi/linux/vmxscope_vmcs.h>
 
@@ -77,6 +80,32 @@ static __always_inline int vmcs_read_try(unsigned long field,
 	return invalid ? 1 : valid ? 2 : 0;
 }
 
+/*
+ * A failed VMREAD or VMWRITE, recorded out of line: whether it failed
+ * valid (a current VMCS holds the error) is asked of the VMCS again.
+ */
+void vmxscope_vmcs_access_failed(const char *insn, unsigned long field);
+
+/* asm_goto_output: Linux 6.8, and stable backports (6.1.80 on). */
+#if defined(CONFIG_CC_HAS_ASM_GOTO_OUTPUT) && defined(asm_goto_output)
+/*
+ * The exit path's accessors: the instruction and one branch on CF|ZF
+ * ("jbe"), the failure handled out of line (as KVM's vmread_error).
+ */
+static __always_inline unsigned long __vmcs_read(unsigned long field)
+{
+	unsigned long value;
+
+	asm_goto_output("vmread %[field], %[value]\n\t"
+			"jbe %l[fail]"
+			: [value] "=r" (value) : [field] "r" (field)
+			: "cc" : fail);
+	return value;
+fail:
+	vmxscope_vmcs_access_failed("vmread", field);
+	return 0;
+}
+#else
 static __always_inline unsigned long __vmcs_read(unsigned long field)
 {
 	unsigned long value;
@@ -85,16 +114,18 @@ static __always_inline unsigned long __vmcs_read(unsigned long field)
 	vmx_result("vmread", field, fail == 1, fail == 2);
 	return value;
 }
+#endif
 
 static __always_inline void __vmcs_write(unsigned long field,
 					 unsigned long value)
 {
-	bool invalid, valid;
-
-	asm volatile("vmwrite %[value], %[field]"
-		     : "=@ccc" (invalid), "=@ccz" (valid)
-		     : [field] "r" (field), [value] "rm" (value) : "memory");
-	vmx_result("vmwrite", field, invalid, valid);
+	asm goto("vmwrite %[value], %[field]\n\t"
+		 "jbe %l[fail]"
+		 : : [field] "r" (field), [value] "rm" (value)
+		 : "cc", "memory" : fail);
+	return;
+fail:
+	vmxscope_vmcs_access_failed("vmwrite", field);
 }
 
 static __always_inline u16 vmcs_read16(unsigned long field)
@@ -204,6 +235,32 @@ static __always_inline bool vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
 }
 
 /* The guest's CPL: SS.DPL (SDM 25.4.1). */
+/*
+ * Past the exiting instruction, as the CPU would have gone on: STI/MOV-SS
+ * blocking ends (SDM 26.3.1.5), RF is cleared as after any completed
+ * instruction (SDM Vol. 3A 18.3.1.1), and a single-step trap is owed if
+ * TF is set, unless DEBUGCTL.BTF asks for one on branches only (SDM Vol.
+ * 3A 18.4.3): none of the instructions vmxscope skips is a branch.
+ * Inline for the hot exits; vmxscope_skip_instruction() for the rest.
+ */
+static __always_inline void __vmxscope_skip_instruction(void)
+{
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	unsigned long rflags = vmcs_readl(GUEST_RFLAGS);
+
+	vmcs_writel(GUEST_RIP, vmcs_readl(GUEST_RIP) +
+		    vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+	if (rflags & X86_EFLAGS_RF)
+		vmcs_writel(GUEST_RFLAGS, rflags & ~X86_EFLAGS_RF);
+	if ((rflags & X86_EFLAGS_TF) &&
+	    !(vmcs_read64(GUEST_IA32_DEBUGCTL) & DEBUGCTLMSR_BTF))
+		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS,
+			    vmcs_readl(GUEST_PENDING_DBG_EXCEPTIONS) | DR_STEP);
+}
+
 static __always_inline unsigned int vmxscope_guest_cpl(void)
 {
 	return VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES));

@@ -214,9 +214,31 @@ int vmxscope_xsetbv_safe(u32 index, u64 val);
 void vmxscope_root_nmi(void);			/* entry.S */
 void vmxscope_root_nmi_record(void);
 void vmxscope_nmi_cpu_init(struct vmxscope_cpu *vc);
-void vmxscope_nmi_root_begin(void);
 void vmxscope_nmi_root_end(void);
 void vmxscope_nmi_entry(struct vmxscope_cpu *vc);
+
+DECLARE_PER_CPU(bool, vmxscope_root_nmi_seen);
+DECLARE_PER_CPU(bool, vmxscope_root_vmcs_current);
+
+/* From the VM exit on, an NMI in root asks for an NMI window (nmi.c). */
+static __always_inline void vmxscope_nmi_root_begin(void)
+{
+	this_cpu_write(vmxscope_root_vmcs_current, true);
+}
+
+/*
+ * Whether vmxscope_nmi_entry() has work before VM entry: an NMI or a
+ * doorbell owed, a window left open, an NMI in root, or a VMX failure to
+ * report (@failed: this CPU's vmxscope_vmx_fail.insn).  Inline, as the
+ * exit path's usual answer is no.
+ */
+static __always_inline bool vmxscope_nmi_owed(struct vmxscope_cpu *vc,
+					      bool failed)
+{
+	return vc->nmi_pending || vc->kick_wanted || vc->nmi_window ||
+	       this_cpu_read(vmxscope_root_nmi_seen) ||
+	       (failed && !vc->fail_kicked);
+}
 void vmxscope_nmi_after_give_back(struct vmxscope_cpu *vc);
 void vmxscope_kick(struct vmxscope_cpu *vc, unsigned int why);
 void vmxscope_kick_run(struct vmxscope_cpu *vc, unsigned int why);
