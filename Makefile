@@ -6,6 +6,7 @@
 #   make stress          the robustness tests, longer, on 4 CPUs
 #   make bench           benchmarks in the emulated machine: build/bench/results.json
 #   make mutants         break vmxscope on purpose, one way at a time: is each caught?
+#   make check-matrix    the selftests on more CPU models, CPU counts, memory sizes
 #   make clean
 #   make clean-cache     drop the downloads and unpacked packages (VMXSCOPE_CACHE)
 #   make install         module (for KDIR's kernel), CLI, man page, completion,
@@ -133,6 +134,11 @@ clean:
 	$(MAKE) -C tools/testing/bench clean
 	rm -rf build
 
+# Not part of check: hours of boots, one per cell (tools/testing/matrix/run.sh
+# says which; MATRIX_MODELS, MATRIX_CPUS, MATRIX_MEMS choose others).
+check-matrix:
+	tools/testing/matrix/run.sh
+
 # Not part of check: one boot per mutant (tools/testing/mutants/).
 mutants:
 	tools/testing/mutants/run.sh $(MUTANTS)
@@ -142,5 +148,5 @@ mutants:
 clean-cache:
 	rm -rf "$${VMXSCOPE_CACHE:-/var/cache/vmxscope}"
 
-.PHONY: all module tools unit checkpatch check demo stress bench mutants clean clean-cache \
+.PHONY: all module tools unit checkpatch check check-matrix demo stress bench mutants clean clean-cache \
 	man install install-module install-tools install-dkms uninstall uninstall-dkms deb sign
