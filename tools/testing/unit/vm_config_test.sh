@@ -36,7 +36,10 @@ check "qemu serial ports in order" "${a[*]:17:4}" \
 cfg=$(bochs_config corei7_haswell_4770 8 4096 /r/boot.iso "mode=file, dev=/r/t" \
 		   /r/k /r/bochs.log)
 line() { echo "$cfg" | grep "^$1:" ; }
-check "bochs memory" "$(line memory)" "memory: guest=4096, host=4096"
+check "bochs memory over Bochs's 2048 MiB host pool" "$(line memory)" \
+	"memory: guest=4096, host=2048"
+check "bochs memory" "$(bochs_config m 1 512 i c k l | grep '^memory:')" \
+	"memory: guest=512, host=512"
 check "bochs cpu" "$(line cpu)" \
 	"cpu: model=corei7_haswell_4770, count=8, ips=100000000, quantum=32, reset_on_triple_fault=0, ignore_bad_msrs=1"
 check "bochs boots the ISO" "$(line ata0-master) $(line boot)" \

@@ -239,12 +239,14 @@ detect_backend()
 # (tools/testing/unit/vm_config_test.sh) without booting anything.
 # bochs_config MODEL CPUS MIB ISO COM1 KERNEL-LOG BOCHS-LOG: a bochsrc.
 # One TSC tick per instruction (ips), SMP in one thread, headless rfb.
+# Bochs backs at most 2048 MiB of guest memory with host memory at once
+# (its host_size limit) and pages larger guests through that pool.
 bochs_config()
 {
 	cat <<EOT
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-memory: guest=$3, host=$3
+memory: guest=$3, host=$(($3 < 2048 ? $3 : 2048))
 cpu: model=$1, count=$2, ips=100000000, quantum=32, reset_on_triple_fault=0, ignore_bad_msrs=1
 clock: sync=none, time0=local
 ata0-master: type=cdrom, path=$4, status=inserted
