@@ -5,6 +5,7 @@
  * CPU n's CPUID exit count, and only that one.
  */
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "kselftest_harness.h"
 #include "vmxscope_test.h"
@@ -100,6 +101,63 @@ TEST_F(loaded, cpuid_results_pass_through)
 	EXPECT_STREQ("GenuineIntel", vendor);
 	vmxscope_cpuid(1, regs);
 	EXPECT_EQ(0, regs[2] & (1u << 5)) TH_LOG("CPUID.1:ECX.VMX");
+}
+
+/* Whether /proc/iomem lists System RAM ending above 4 GiB. */
+static bool ram_above_4g(void)
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	unsigned long long start, end;
+	char line[256];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (line[0] != ' ' && strstr(line, "System RAM") &&
+		    sscanf(line, "%llx-%llx", &start, &end) == 2 &&
+		    end >= 1ULL << 32)
+			found = true;
+	fclose(f);
+	return found;
+}
+
+/*
+ * RAM above the PCI hole is in the EPT identity map: pages this process
+ * gets there (Linux hands out ZONE_NORMAL first) keep what is written to
+ * them and every CPU stays virtualized (an EPT violation gives the CPU
+ * back).  The matrix boots 8 GiB for it.
+ */
+TEST_F(loaded, ram_above_4g_keeps_its_contents)
+{
+	const size_t len = 64 << 20, page = 4096;
+	unsigned long long entry;
+	size_t i, high = 0;
+	unsigned char *p;
+	int pm;
+
+	if (!ram_above_4g())
+		SKIP(return, "no RAM above 4 GiB in this machine");
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	ASSERT_LE(0, pm);
+	for (i = 0; i < len; i += page)
+		p[i] = (unsigned char)(i / page * 7 + 1);
+	for (i = 0; i < len; i += page) {
+		ASSERT_EQ(8, pread(pm, &entry, 8, (uintptr_t)(p + i) / page * 8));
+		/* Bit 63: present; bits 0-54: the page frame (root only). */
+		if ((entry >> 63) && (entry & ((1ULL << 55) - 1)) >= (1ULL << 32) / page) {
+			high++;
+			EXPECT_EQ((unsigned char)(i / page * 7 + 1), p[i]);
+		}
+	}
+	close(pm);
+	munmap(p, len);
+	EXPECT_LT(0, high) TH_LOG("no page of 64 MiB landed above 4 GiB");
+	/* An EPT violation there would have given a CPU back. */
+	EXPECT_EQ(self->ncpus, vmxscope_cpus_virtualized());
 }
 
 TEST_HARNESS_MAIN
