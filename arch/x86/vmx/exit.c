@@ -2,10 +2,11 @@
 /*
  * VM-exit dispatch (seed book §3.10): one handler per basic exit reason,
  * counted per CPU; with retpolines, the commonest reasons are called
- * directly and CPUID inline (Documentation/performance.rst).  Handlers for a subject live with it (exit_cr.c,
- * exit_msr.c, ept.c); this file has those for what VMX forces on every
- * hypervisor (SDM 26.1.2): CPUID, GETSEC, INVD, XSETBV, the VMX
- * instructions, triple fault, INIT and SIPI, and failed VM entries.
+ * directly and CPUID inline (Documentation/performance.rst).  Handlers
+ * for a subject live with it (exit_cr.c, exit_msr.c, ept.c); this file
+ * has those for what VMX forces on every hypervisor (SDM 26.1.2): CPUID,
+ * GETSEC, INVD, XSETBV, the VMX instructions, triple fault, INIT and
+ * SIPI, and failed VM entries.
  *
  * Everything here runs in VMX root mode, with interrupts off, while the
  * guest may have been anywhere (holding any lock, in the idle loop, in an
@@ -209,6 +210,15 @@ static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] __root_t
 	[VMXSCOPE_EXIT_XSETBV]		= handle_xsetbv,
 };
 
+/* Traced exits cost two VMREADs more; untraced, one patched jump. */
+static __always_inline void trace_exit(struct vmxscope_cpu *vc,
+				       union vmxscope_exit_code reason)
+{
+	if (trace_vmxscope_exit_enabled())
+		vmxscope_ring_exit(vc, reason.full, vmcs_readl(GUEST_RIP),
+				   vmcs_readl(EXIT_QUALIFICATION));
+}
+
 /*
  * The exits the fast path does not take: failed VM entries (SDM 27.8:
  * the guest state was not loaded; its fields say why) and reasons
@@ -222,9 +232,7 @@ exit_unusual(struct vmxscope_cpu *vc, struct vmxscope_regs *regs,
 
 	if (basic < VMXSCOPE_NR_EXIT_REASONS)
 		WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
-	if (trace_vmxscope_exit_enabled())
-		vmxscope_ring_exit(vc, reason.full, vmcs_readl(GUEST_RIP),
-				   vmcs_readl(EXIT_QUALIFICATION));
+	trace_exit(vc, reason);
 	if (!reason.failed_vmentry)
 		return vmxscope_give_back_error(vc, regs, "unhandled VM exit");
 	/*
@@ -289,10 +297,7 @@ __root int vmxscope_handle_exit(struct vmxscope_regs *regs)
 	if (unlikely(basic >= VMXSCOPE_NR_EXIT_REASONS || reason.failed_vmentry))
 		return exit_unusual(vc, regs, reason);
 	WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
-	/* Traced exits cost two VMREADs more; untraced, one patched jump. */
-	if (trace_vmxscope_exit_enabled())
-		vmxscope_ring_exit(vc, reason.full, vmcs_readl(GUEST_RIP),
-				   vmcs_readl(EXIT_QUALIFICATION));
+	trace_exit(vc, reason);
 	action = dispatch(vc, regs, basic);
 	if (action != VMXSCOPE_RESUME)
 		return action;
