@@ -53,15 +53,11 @@ static const char *missing_capability(void)
 /* KVM can make a VM: every CPU's VMX is free (CR4.VMXE clear). */
 static int kvm_makes_a_vm(void)
 {
-	static const char * const kmods[] = {
-		"virt/lib/irqbypass.ko", "arch/x86/kvm/kvm.ko",
-		"arch/x86/kvm/kvm-intel.ko",
-	};
 	unsigned int i;
 	int kvm, vm, ret;
 
-	for (i = 0; i < ARRAY_SIZE(kmods); i++) {
-		ret = vmxscope_load_kmod(kmods[i]);
+	for (i = 0; i < ARRAY_SIZE(vmxscope_kvm_kmods); i++) {
+		ret = vmxscope_load_kmod(vmxscope_kvm_kmods[i]);
 		if (ret)
 			return ret;
 	}

@@ -24,12 +24,7 @@
 /* 16-bit real mode: mov $0x42,%al; out %al,$0x10; hlt */
 static const unsigned char guest_code[] = { 0xb0, GUEST_BYTE, 0xe6, GUEST_PORT, 0xf4 };
 
-/* In load order.  irqbypass is left loaded: it holds no VMX. */
-static const char * const kvm_kmods[] = {
-	"virt/lib/irqbypass.ko",
-	"arch/x86/kvm/kvm.ko",
-	"arch/x86/kvm/kvm-intel.ko",
-};
+/* Of vmxscope_kvm_kmods, irqbypass is left loaded: it holds no VMX. */
 
 FIXTURE(kvm) {
 	int kvm, vm, vcpu;
@@ -57,9 +52,9 @@ FIXTURE_SETUP(kvm)
 	ASSERT_EQ(0, vmxscope_unload());
 	ASSERT_FALSE(vmxscope_loaded());
 
-	for (i = 0; i < ARRAY_SIZE(kvm_kmods); i++) {
-		ret = vmxscope_load_kmod(kvm_kmods[i]);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", kvm_kmods[i], strerror(-ret));
+	for (i = 0; i < ARRAY_SIZE(vmxscope_kvm_kmods); i++) {
+		ret = vmxscope_load_kmod(vmxscope_kvm_kmods[i]);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", vmxscope_kvm_kmods[i], strerror(-ret));
 	}
 
 	self->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -233,12 +228,12 @@ TEST_F_TIMEOUT(coexist, kvm_intel_refused_while_vmxscope_loaded, 300)
 	ASSERT_LE(ncpus, 256);
 	ret = vmxscope_ensure_loaded();
 	ASSERT_EQ(0, ret) TH_LOG("vmxscope load: %s", strerror(-ret));
-	ret = vmxscope_load_kmod(kvm_kmods[0]);
+	ret = vmxscope_load_kmod(vmxscope_kvm_kmods[0]);
 	ASSERT_EQ(0, ret) TH_LOG("irqbypass: %s", strerror(-ret));
-	ret = vmxscope_load_kmod(kvm_kmods[1]);
+	ret = vmxscope_load_kmod(vmxscope_kvm_kmods[1]);
 	ASSERT_EQ(0, ret) TH_LOG("kvm: %s", strerror(-ret));
 
-	ret = vmxscope_load_kmod(kvm_kmods[2]);
+	ret = vmxscope_load_kmod(vmxscope_kvm_kmods[2]);
 	EXPECT_EQ(-EBUSY, ret) TH_LOG("kvm_intel load gave %s", strerror(-ret));
 	EXPECT_FALSE(vmxscope_kmod_loaded("kvm_intel"));
 	EXPECT_EQ(ncpus, vmxscope_cpus_virtualized());
@@ -266,9 +261,9 @@ TEST_F_TIMEOUT(coexist, vmxscope_refused_while_kvm_intel_loaded, 300)
 	/* Bare again: the CPU itself advertises VMX. */
 	vmxscope_cpuid(1, r);
 	ASSERT_NE(0, r[2] & (1u << 5));
-	for (i = 0; i < ARRAY_SIZE(kvm_kmods); i++) {
-		ret = vmxscope_load_kmod(kvm_kmods[i]);
-		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", kvm_kmods[i], strerror(-ret));
+	for (i = 0; i < ARRAY_SIZE(vmxscope_kvm_kmods); i++) {
+		ret = vmxscope_load_kmod(vmxscope_kvm_kmods[i]);
+		ASSERT_EQ(0, ret) TH_LOG("load %s: %s", vmxscope_kvm_kmods[i], strerror(-ret));
 	}
 
 	/* No VM exists, so no CPU has CR4.VMXE: the module itself is seen. */

@@ -238,6 +238,13 @@ static inline int vmxscope_kmod_unload(const char *name)
 	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
+/* KVM's modules of the booted kernel, in load order (kernel/ paths). */
+static const char * const vmxscope_kvm_kmods[] = {
+	"virt/lib/irqbypass.ko",
+	"arch/x86/kvm/kvm.ko",
+	"arch/x86/kvm/kvm-intel.ko",
+};
+
 /* Loads a module of the booted kernel by its path under kernel/. */
 static inline int vmxscope_load_kmod(const char *rel)
 {
