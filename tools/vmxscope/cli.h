@@ -74,6 +74,7 @@ int parse_u32(const char *s, uint32_t *val);
 int parse_range(const char *s, uint32_t max, uint32_t *first, uint32_t *last);
 int parse_msr_range(const char *s, uint32_t *first, uint32_t *last);
 int parse_vector(const char *s);
+#define VECTOR_NMI	2	/* not an exception: never trapped, not listed */
 int parse_cpu_list(const char *s, int *cpus, int max);
 
 struct trace_line {

@@ -264,7 +264,7 @@ static int trap_verb(bool untrap, int argc, char **argv)
 		if (r.vector < 0)
 			return usage_error(verb, "bad vector '%s': 0-31 or a name such as GP or PF",
 					   arg);
-		if (r.vector == 2)
+		if (r.vector == VECTOR_NMI)
 			return usage_error(verb, "NMI (vector 2) is not an exception and cannot be trapped; NMIs always reach the kernel");
 		if (r.pfec && r.vector != 14)
 			return usage_error(verb, "--pfec-mask/--pfec-match apply to PF (14) only");

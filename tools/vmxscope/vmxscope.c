@@ -286,7 +286,7 @@ int cmd_names(int argc, char **argv)
 		const char *name = msr ? msr_names[i].name : vector_name(i);
 		unsigned int nr = msr ? msr_names[i].nr : i;
 
-		if (!name || (!msr && nr == 2))	/* NMI is no exception */
+		if (!name || (!msr && nr == VECTOR_NMI))
 			continue;
 		if (json) {
 			json_open(NULL, '{');
