@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One EPT identity map shared by every CPU (SDM 29.3, seed book §3.5.17):
- * guest-physical == host-physical over the whole physical address space,
- * so RAM and any MMIO the host can reach map to themselves.  Each leaf
- * carries the MTRR memory type of its range (SDM 29.3.7.2: with EPT the
- * EPT type replaces the MTRRs'), as a 1 GiB leaf where the type is uniform
- * and the CPU offers 1 GiB pages, else 2 MiB, else 4 KiB.
+ * The EPT identity map (SDM 29.3, seed book §3.5.17): guest-physical ==
+ * host-physical over the whole physical address space, so RAM and any
+ * MMIO the host can reach map to themselves.  Each leaf carries the MTRR
+ * memory type of its range (SDM 29.3.7.2: with EPT the EPT type replaces
+ * the MTRRs'), as a 1 GiB leaf where the type is uniform and the CPU
+ * offers 1 GiB pages, else 2 MiB, else 4 KiB.
+ *
+ * Built twice: the watched view, every CPU's EPTP, where watched pages
+ * lose permissions (ept_watch.c), and the open view, never changed, that
+ * one CPU uses alone for the one instruction it steps over a watched page
+ * (exit_mem.c, Documentation/memory-monitoring.rst).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -15,28 +20,23 @@
 #include <linux/printk.h>
 #include <asm/processor.h>
 
+#include "ept.h"
 #include "ept_range.h"
 #include "vmcs.h"
 #include "vmx.h"
 
-/* EPT entry format (SDM 29.3.2, Tables 29-1..29-6). */
-#define EPT_RWX		(VMX_EPT_READABLE_MASK | VMX_EPT_WRITABLE_MASK | \
-			 VMX_EPT_EXECUTABLE_MASK)
-#define EPT_LEAF_LARGE	BIT_ULL(7)
-#define EPT_ADDR_MASK	GENMASK_ULL(51, 12)
-#define EPT_ENTRIES	512
-
-static u64 *ept_pml4;
+u64 *vmxscope_ept_watched, *vmxscope_ept_open;
+unsigned long vmxscope_ept_nr_pages;
+static u64 *ept_pml4;		/* the view being built */
 static bool ept_1g;
-static unsigned long ept_pages;
 static struct vmxscope_mtrr_state mtrr;
 
-static u64 *ept_table(void)
+u64 *vmxscope_ept_table(void)
 {
 	u64 *t = (u64 *)get_zeroed_page(GFP_KERNEL);
 
 	if (t)
-		ept_pages++;
+		vmxscope_ept_nr_pages++;
 	return t;
 }
 
@@ -53,7 +53,7 @@ static u64 *ept_next(u64 *entry)
 
 	if (*entry & EPT_RWX)
 		return __va(*entry & EPT_ADDR_MASK);
-	t = ept_table();
+	t = vmxscope_ept_table();
 	if (t)
 		*entry = __pa(t) | EPT_RWX;
 	return t;
@@ -73,7 +73,7 @@ static int ept_map_pd(u64 *pd, u64 base)
 			pd[i] = ept_leaf(pa, type, true);
 			continue;
 		}
-		pt = ept_table();
+		pt = vmxscope_ept_table();
 		if (!pt)
 			return -ENOMEM;
 		for (j = 0; j < EPT_ENTRIES; j++) {
@@ -105,27 +105,32 @@ static int ept_map_1g(u64 base)
 	return pd ? ept_map_pd(pd, base) : -ENOMEM;
 }
 
-static void ept_free_table(u64 *t, int level)
+/* Tables below level 1 hold leaves only, which may have no permission. */
+void vmxscope_ept_free_table(u64 *t, int level)
 {
 	unsigned int i;
 
 	for (i = 0; level > 1 && i < EPT_ENTRIES; i++)
 		if ((t[i] & EPT_RWX) && !(t[i] & EPT_LEAF_LARGE))
-			ept_free_table(__va(t[i] & EPT_ADDR_MASK), level - 1);
+			vmxscope_ept_free_table(__va(t[i] & EPT_ADDR_MASK),
+						level - 1);
 	free_page((unsigned long)t);
+	vmxscope_ept_nr_pages--;
 }
 
 void vmxscope_ept_free(void)
 {
-	if (ept_pml4)
-		ept_free_table(ept_pml4, 4);
-	ept_pml4 = NULL;
-	ept_pages = 0;
+	if (vmxscope_ept_watched)
+		vmxscope_ept_free_table(vmxscope_ept_watched, 4);
+	if (vmxscope_ept_open)
+		vmxscope_ept_free_table(vmxscope_ept_open, 4);
+	vmxscope_ept_watched = vmxscope_ept_open = NULL;
+	vmxscope_ept_nr_pages = 0;
 }
 
 unsigned long vmxscope_ept_pages(void)
 {
-	return ept_pages;
+	return vmxscope_ept_nr_pages;
 }
 
 static int iomem_end(struct resource *res, void *arg)
@@ -148,40 +153,44 @@ static u64 ept_top(void)
 	return vmxscope_ept_top(boot_cpu_data.x86_phys_bits, ept_1g, end);
 }
 
+/* One view of the identity map up to @top; NULL without memory. */
+static u64 *ept_build(u64 top)
+{
+	u64 pa;
+
+	ept_pml4 = vmxscope_ept_table();
+	if (!ept_pml4)
+		return NULL;
+	for (pa = 0; pa < top; pa += SZ_1G) {
+		if (ept_map_1g(pa)) {
+			vmxscope_ept_free_table(ept_pml4, 4);
+			return NULL;
+		}
+	}
+	return ept_pml4;
+}
+
 int vmxscope_ept_init(void)
 {
-	u64 cap = vmxscope_cfg.ept_vpid_cap, top, pa;
-	int ret;
+	u64 cap = vmxscope_cfg.ept_vpid_cap, top, eptp;
 
 	vmxscope_mtrr_read(&mtrr);
 	ept_1g = cap & VMX_EPT_1GB_PAGE_BIT;
-	ept_pml4 = ept_table();
-	if (!ept_pml4)
-		return -ENOMEM;
 	top = ept_top();
-	for (pa = 0; pa < top; pa += SZ_1G) {
-		ret = ept_map_1g(pa);
-		if (ret) {
-			vmxscope_ept_free();
-			return ret;
-		}
+	vmxscope_ept_watched = ept_build(top);
+	vmxscope_ept_open = ept_build(top);
+	if (!vmxscope_ept_watched || !vmxscope_ept_open) {
+		vmxscope_ept_free();
+		return -ENOMEM;
 	}
 	/* SDM 25.6.11: 4-level walk; WB paging structures when allowed. */
-	vmxscope_cfg.eptp = __pa(ept_pml4) | VMX_EPTP_PWL_4 |
+	eptp = VMX_EPTP_PWL_4 |
 		(cap & VMX_EPTP_WB_BIT ? VMX_EPTP_MT_WB : VMX_EPTP_MT_UC);
-	pr_info("EPT identity map of %llu GiB in %lu pages (%s leaves)\n",
-		top >> 30, ept_pages, ept_1g ? "1G/2M/4K" : "2M/4K");
+	vmxscope_cfg.eptp = __pa(vmxscope_ept_watched) | eptp;
+	vmxscope_cfg.eptp_open = __pa(vmxscope_ept_open) | eptp;
+	pr_info("EPT identity map of %llu GiB in %lu pages, two views (%s leaves)\n",
+		top >> 30, vmxscope_ept_nr_pages, ept_1g ? "1G/2M/4K" : "2M/4K");
 	return 0;
-}
-
-/*
- * The map covers every address the guest can form: a violation is a bug.
- * The give-back message names the guest-physical address (exit.c).
- */
-__root enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_cpu *vc,
-						    struct vmxscope_regs *regs)
-{
-	return vmxscope_give_back_error(vc, regs, "EPT violation");
 }
 
 __root enum vmxscope_exit_action vmxscope_handle_ept_misconfig(struct vmxscope_cpu *vc,
