@@ -33,6 +33,11 @@ static long get_info(void __user *uarg)
 			VMXSCOPE_CAP_PERSIST,
 	};
 
+	if (vmxscope_mem_traps_possible())
+		info.caps |= VMXSCOPE_CAP_MEM_TRAPS;
+	if (vmxscope_mem_steps_mtf())
+		info.caps |= VMXSCOPE_CAP_MEM_MTF;
+
 	return copy_to_user(uarg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 

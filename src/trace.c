@@ -18,6 +18,7 @@
 
 #include <vmxscope/ring.h>
 #include <vmxscope/trace.h>
+#include <vmxscope/vmxscope.h>
 
 static void emit(unsigned int cpu, const struct vmxscope_event *e)
 {
@@ -34,6 +35,10 @@ static void emit(unsigned int cpu, const struct vmxscope_event *e)
 	case VMXSCOPE_EV_EXC:
 		trace_vmxscope_exception(cpu, e->a, e->error, e->b, e->c,
 					 e->tsc);
+		break;
+	case VMXSCOPE_EV_MEM:
+		trace_vmxscope_mem(cpu, e->a, e->error, e->b, e->c, e->flag,
+				   e->d, e->size, e->old, e->new, e->tsc);
 		break;
 	}
 }
@@ -82,6 +87,20 @@ void vmxscope_trace_counts(unsigned int cpu, u64 *posted, u64 *dropped)
 
 	*posted = r ? READ_ONCE(r->posted) : 0;
 	*dropped = r ? READ_ONCE(r->dropped) : 0;
+}
+
+/* @pa is in a CPU's ring (memory traps may not watch it). */
+bool vmxscope_trace_owns(u64 pa)
+{
+	struct vmxscope_ring *r;
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		r = per_cpu(vmxscope_ring, cpu);
+		if (r && pa >= __pa(r) && pa < __pa(r) + sizeof(*r))
+			return true;
+	}
+	return false;
 }
 
 static void free_rings(void)

@@ -16,6 +16,7 @@
 #include <linux/uaccess.h>
 #include <asm/trapnr.h>
 
+#include <vmxscope/mem_traps.h>
 #include <vmxscope/traps.h>
 #include <vmxscope/vmxscope.h>
 
@@ -23,11 +24,17 @@ struct trap {
 	struct list_head node;
 	u32 kind;		/* VMXSCOPE_KIND_* */
 	u32 first, last;	/* MSRs, ports, or the vector twice */
-	u32 flags;		/* VMXSCOPE_TRAP_READ/WRITE */
+	u32 flags;		/* VMXSCOPE_TRAP_READ/WRITE/EXEC */
 	u32 pfec_mask, pfec_match;
+	/* Memory: the request, its id, and its pinned pages (mem_traps.c). */
+	u64 addr, len;
+	u32 space, id;
+	struct vmxscope_mem_piece *pieces;
+	unsigned int nr_pieces;
 };
 
 static DEFINE_MUTEX(traps_lock);
+static u32 next_mem_id = 1;
 static LIST_HEAD(owners);
 static struct vmxscope_owner persistent = {
 	.traps = LIST_HEAD_INIT(persistent.traps),
@@ -47,13 +54,59 @@ static bool reserved_clear(const u32 *r, unsigned int n)
 	return true;
 }
 
-/* Rebuilds the wanted traps from every owner; caller holds traps_lock. */
-static void push_traps(void)
+/* The pieces of every memory trap, as root looks them up; NULL if none. */
+static struct vmxscope_mem_range *mem_ranges(unsigned int *nr)
 {
+	struct vmxscope_mem_range *r;
 	struct vmxscope_owner *o;
+	unsigned int n = 0, i;
 	struct trap *t;
 
+	list_for_each_entry(o, &owners, node)
+		list_for_each_entry(t, &o->traps, node)
+			n += t->nr_pieces;
+	*nr = 0;
+	if (!n)
+		return NULL;
+	r = kcalloc(n, sizeof(*r), GFP_KERNEL);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	list_for_each_entry(o, &owners, node)
+		list_for_each_entry(t, &o->traps, node)
+			for (i = 0; i < t->nr_pieces; i++)
+				r[(*nr)++] = (struct vmxscope_mem_range){
+					.first = t->pieces[i].first,
+					.last = t->pieces[i].last,
+					.id = t->id, .flags = t->flags,
+				};
+	return r;
+}
+
+/*
+ * Rebuilds the wanted traps from every owner and has every CPU take them;
+ * caller holds traps_lock.  Fails only for memory traps (no memory, too
+ * many pages), leaving the CPUs as they were.
+ */
+static int push_traps(void)
+{
+	struct vmxscope_mem_range *mem;
+	struct vmxscope_owner *o;
+	unsigned int nr_mem;
+	struct trap *t;
+	int ret;
+
+	mem = mem_ranges(&nr_mem);
+	if (IS_ERR(mem))
+		return PTR_ERR(mem);
+	if (vmxscope_mem_ranges_sort(mem, nr_mem)) {
+		kfree(mem);
+		return refuse(ENOSPC, "memory traps would watch more than %u pages",
+			      VMXSCOPE_MAX_MEM_PAGES);
+	}
 	cpus_read_lock();
+	ret = vmxscope_want_mem(mem, nr_mem);
+	if (ret)
+		goto out;
 	vmxscope_want_reset();
 	list_for_each_entry(o, &owners, node) {
 		list_for_each_entry(t, &o->traps, node) {
@@ -64,13 +117,34 @@ static void push_traps(void)
 				vmxscope_want_msr(t->first, t->last, r, w);
 			else if (t->kind == VMXSCOPE_KIND_IO)
 				vmxscope_want_io(t->first, t->last, r, w);
-			else
+			else if (t->kind == VMXSCOPE_KIND_EXC)
 				vmxscope_want_exception(t->first, t->pfec_mask,
 						      t->pfec_match);
 		}
 	}
 	vmxscope_want_sync();
+	vmxscope_want_mem_done();
+out:
 	cpus_read_unlock();
+	return ret;
+}
+
+/* Only once no CPU can use its pages any more (after push_traps()). */
+static void free_trap(struct trap *t)
+{
+	if (t->pieces)
+		vmxscope_mem_unpin(t->pieces, t->nr_pieces);
+	kfree(t);
+}
+
+static void free_list(struct list_head *l)
+{
+	struct trap *t, *n;
+
+	list_for_each_entry_safe(t, n, l, node) {
+		list_del(&t->node);
+		free_trap(t);
+	}
 }
 
 static struct trap *find(struct vmxscope_owner *o, const struct trap *k)
@@ -81,7 +155,8 @@ static struct trap *find(struct vmxscope_owner *o, const struct trap *k)
 		if (t->kind == k->kind && t->first == k->first &&
 		    t->last == k->last && t->flags == k->flags &&
 		    t->pfec_mask == k->pfec_mask &&
-		    t->pfec_match == k->pfec_match)
+		    t->pfec_match == k->pfec_match && t->addr == k->addr &&
+		    t->len == k->len && t->space == k->space)
 			return t;
 	return NULL;
 }
@@ -101,7 +176,11 @@ static bool pfec_conflict(const struct trap *k)
 	return false;
 }
 
-static int add_or_remove(struct vmxscope_owner *o, const struct trap *k,
+/*
+ * Adds or removes @k for @o; a memory trap's @k owns its pinned pages
+ * (given up here if not kept).  Returns the trap's memory id on success.
+ */
+static int add_or_remove(struct vmxscope_owner *o, struct trap *k,
 			 bool persist, bool add)
 {
 	struct trap *t;
@@ -117,25 +196,38 @@ static int add_or_remove(struct vmxscope_owner *o, const struct trap *k,
 			ret = refuse(EBUSY, "#PF trap with another error-code mask/match in force");
 			goto out;
 		}
-		if (t)
-			goto out;	/* already owned: nothing changes */
+		if (t) {
+			k->id = t->id;	/* already owned: nothing changes */
+			goto out;
+		}
 		t = kmemdup(k, sizeof(*k), GFP_KERNEL);
 		if (!t) {
 			ret = -ENOMEM;
 			goto out;
 		}
+		k->pieces = NULL;	/* now @t's */
+		if (t->kind == VMXSCOPE_KIND_MEM)
+			t->id = k->id = next_mem_id++;
 		list_add_tail(&t->node, &o->traps);
+		ret = push_traps();
+		if (ret) {
+			list_del(&t->node);
+			free_trap(t);
+		}
 	} else {
 		if (!t) {
 			ret = refuse(ENOENT, "no such trap owned by the caller");
 			goto out;
 		}
 		list_del(&t->node);
-		kfree(t);
+		/* Removing never allocates a page table: this cannot fail. */
+		push_traps();
+		free_trap(t);
 	}
-	push_traps();
 out:
 	mutex_unlock(&traps_lock);
+	if (k->pieces)
+		vmxscope_mem_unpin(k->pieces, k->nr_pieces);
 	return ret;
 }
 
@@ -206,19 +298,32 @@ static int exc_trap(struct vmxscope_owner *o, void __user *arg, bool add)
 	return add_or_remove(o, &k, u.flags & VMXSCOPE_TRAP_PERSIST, add);
 }
 
-static void free_traps(struct vmxscope_owner *o)
+static int mem_trap(struct vmxscope_owner *o, void __user *arg, bool add)
 {
-	struct trap *t, *n;
+	struct vmxscope_mem_trap u;
+	struct trap k = { .kind = VMXSCOPE_KIND_MEM };
+	int ret;
 
-	list_for_each_entry_safe(t, n, &o->traps, node) {
-		list_del(&t->node);
-		kfree(t);
-	}
+	if (copy_from_user(&u, arg, sizeof(u)))
+		return -EFAULT;
+	ret = vmxscope_mem_resolve(&u, &k.pieces, &k.nr_pieces);
+	if (ret)
+		return ret;
+	k.flags = u.flags & ~VMXSCOPE_TRAP_PERSIST;
+	k.addr = u.addr;
+	k.len = u.len;
+	k.space = u.space;
+	ret = add_or_remove(o, &k, u.flags & VMXSCOPE_TRAP_PERSIST, add);
+	if (ret || !add)
+		return ret;
+	u.id = k.id;
+	return copy_to_user(arg, &u, sizeof(u)) ? -EFAULT : 0;
 }
 
 static int clear_traps(struct vmxscope_owner *o, void __user *arg)
 {
 	struct vmxscope_clear_traps u;
+	LIST_HEAD(gone);
 
 	if (copy_from_user(&u, arg, sizeof(u)))
 		return -EFAULT;
@@ -227,10 +332,11 @@ static int clear_traps(struct vmxscope_owner *o, void __user *arg)
 	if (u.flags & ~VMXSCOPE_TRAP_PERSIST)
 		return refuse(EINVAL, "clear-traps flags %#x: only PERSIST", u.flags);
 	mutex_lock(&traps_lock);
-	free_traps(o);
+	list_splice_init(&o->traps, &gone);
 	if (u.flags & VMXSCOPE_TRAP_PERSIST)
-		free_traps(&persistent);
+		list_splice_init(&persistent.traps, &gone);
 	push_traps();
+	free_list(&gone);
 	mutex_unlock(&traps_lock);
 	return 0;
 }
@@ -239,7 +345,7 @@ long vmxscope_traps_ioctl(struct vmxscope_owner *o, unsigned int cmd,
 			void __user *arg)
 {
 	if (_IOC_TYPE(cmd) != VMXSCOPE_IOC_MAGIC || _IOC_NR(cmd) < 0x10 ||
-	    _IOC_NR(cmd) > 0x16)
+	    _IOC_NR(cmd) > 0x18)
 		return -ENOTTY;
 	if (!capable(CAP_SYS_ADMIN))
 		return refuse(EPERM, "trap changes need CAP_SYS_ADMIN");
@@ -258,6 +364,10 @@ long vmxscope_traps_ioctl(struct vmxscope_owner *o, unsigned int cmd,
 		return exc_trap(o, arg, false);
 	case VMXSCOPE_CLEAR_TRAPS:
 		return clear_traps(o, arg);
+	case VMXSCOPE_TRAP_MEM:
+		return mem_trap(o, arg, true);
+	case VMXSCOPE_UNTRAP_MEM:
+		return mem_trap(o, arg, false);
 	}
 	return -ENOTTY;
 }
@@ -273,13 +383,14 @@ void vmxscope_owner_init(struct vmxscope_owner *o)
 /* The file is gone: its traps go, and every CPU stops trapping them. */
 void vmxscope_owner_release(struct vmxscope_owner *o)
 {
-	bool had = !list_empty(&o->traps);
+	LIST_HEAD(gone);
 
 	mutex_lock(&traps_lock);
 	list_del(&o->node);
-	free_traps(o);
-	if (had)
+	list_splice_init(&o->traps, &gone);
+	if (!list_empty(&gone))
 		push_traps();
+	free_list(&gone);
 	mutex_unlock(&traps_lock);
 }
 
@@ -291,8 +402,14 @@ void vmxscope_traps_init(void)
 /* At unload, after the device is gone: only persistent traps are left. */
 void vmxscope_traps_exit(void)
 {
+	LIST_HEAD(gone);
+
 	mutex_lock(&traps_lock);
 	list_del(&persistent.node);
-	free_traps(&persistent);
+	list_splice_init(&persistent.traps, &gone);
+	/* CPUs still run as guests: they stop watching before pages go. */
+	if (!list_empty(&gone))
+		push_traps();
+	free_list(&gone);
 	mutex_unlock(&traps_lock);
 }

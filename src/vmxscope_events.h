@@ -120,6 +120,53 @@ TRACE_EVENT(vmxscope_exception,
 		  __entry->tsc)
 );
 
+/*
+ * A watched memory access (Documentation/memory-monitoring.rst): @size
+ * bytes from @gpa before (@old) and after (@new) it, little-endian; @gla
+ * is the guest-linear address when @gla_valid.
+ */
+TRACE_EVENT(vmxscope_mem,
+	TP_PROTO(unsigned int cpu, u32 id, u32 access, unsigned long rip,
+		 u64 gpa, bool gla_valid, u64 gla, u8 size, u64 old, u64 new,
+		 u64 tsc),
+	TP_ARGS(cpu, id, access, rip, gpa, gla_valid, gla, size, old, new, tsc),
+	TP_STRUCT__entry(
+		__field(unsigned int, cpu)
+		__field(u32, id)
+		__field(u32, access)
+		__field(unsigned long, rip)
+		__field(u64, gpa)
+		__field(bool, gla_valid)
+		__field(u64, gla)
+		__field(u8, size)
+		__field(u64, old)
+		__field(u64, new)
+		__field(u64, tsc)
+	),
+	TP_fast_assign(
+		__entry->cpu = cpu;
+		__entry->id = id;
+		__entry->access = access;
+		__entry->rip = rip;
+		__entry->gpa = gpa;
+		__entry->gla_valid = gla_valid;
+		__entry->gla = gla;
+		__entry->size = size;
+		__entry->old = old;
+		__entry->new = new;
+		__entry->tsc = tsc;
+	),
+	TP_printk("cpu=%u id=%u %s rip=0x%lx gpa=0x%llx gla=0x%llx%s size=%u old=0x%llx new=0x%llx tsc=%llu",
+		  __entry->cpu, __entry->id,
+		  __print_flags(__entry->access, "|",
+				{ VMXSCOPE_TRAP_READ, "read" },
+				{ VMXSCOPE_TRAP_WRITE, "write" },
+				{ VMXSCOPE_TRAP_EXEC, "exec" }),
+		  __entry->rip, __entry->gpa, __entry->gla,
+		  __entry->gla_valid ? "" : "(invalid)", __entry->size,
+		  __entry->old, __entry->new, __entry->tsc)
+);
+
 #endif /* _VMXSCOPE_TRACE_EVENTS_H */
 
 #undef TRACE_INCLUDE_PATH

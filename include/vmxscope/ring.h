@@ -21,18 +21,21 @@ enum vmxscope_event_type {
 	VMXSCOPE_EV_MSR,
 	VMXSCOPE_EV_IO,
 	VMXSCOPE_EV_EXC,
+	VMXSCOPE_EV_MEM,
 };
 
 struct vmxscope_event {
 	u64 tsc;		/* of the VM exit */
 	u8 type;		/* enum vmxscope_event_type */
-	bool flag;		/* MSR: write; I/O: in */
+	bool flag;		/* MSR: write; I/O: in; memory: linear valid */
 	bool fault;
-	u8 size;
-	u32 a;			/* reason, MSR, port, vector */
-	u32 error;
+	u8 size;		/* I/O, memory: bytes in old and new */
+	u32 a;			/* reason, MSR, port, vector, memory range */
+	u32 error;		/* memory: VMXSCOPE_TRAP_READ/WRITE/EXEC */
 	u64 b;			/* RIP or value */
-	u64 c;			/* qualification or CR2 */
+	u64 c;			/* qualification, CR2, guest-physical */
+	u64 d;			/* memory: guest-linear address */
+	u64 old, new;		/* memory: bytes at c before and after */
 };
 
 struct vmxscope_ring {

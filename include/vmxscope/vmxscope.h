@@ -43,6 +43,27 @@ void vmxscope_want_io(u32 first, u32 last, bool in, bool out);
 void vmxscope_want_exception(u32 vector, u32 pfec_mask, u32 pfec_match);
 void vmxscope_want_sync(void);
 
+/*
+ * Watched memory (arch/x86/vmx/exit_mem.c): bytes first..last of one
+ * 4 KiB page, by guest-physical address, and the accesses
+ * (VMXSCOPE_TRAP_READ/WRITE/EXEC) reported; @id is the uapi's range id.
+ */
+struct vmxscope_mem_range {
+	u64 first, last;
+	u32 id;
+	u32 flags;
+};
+
+int vmxscope_want_mem(struct vmxscope_mem_range *ranges, unsigned int n);
+void vmxscope_want_mem_done(void);
+bool vmxscope_mem_traps_possible(void);
+bool vmxscope_mem_steps_mtf(void);
+/* @pa is in vmxscope's own memory: VMCS, EPT, stacks, rings, module. */
+bool vmxscope_owns_page(u64 pa);
+
+/* src/trace.c */
+bool vmxscope_trace_owns(u64 pa);
+
 /* arch/x86/vmx/exit.c */
 const char *vmxscope_exit_reason_name(u32 reason);
 

@@ -177,6 +177,24 @@ void vmxscope_get_controls(struct vmxscope_controls *c)
 	memcpy(c->optional, cfg->ctl_optional, sizeof(cfg->ctl_optional));
 }
 
+/*
+ * Memory traps step one instruction, with the monitor trap flag if the
+ * CPU has it (else RFLAGS.TF, exit_mem.c), and take external interrupts
+ * as exits meanwhile (SDM A.3.1-A.3.2).  Without interrupt exiting,
+ * memory traps are refused (EOPNOTSUPP, VMXSCOPE_CAP_MEM_TRAPS clear).
+ */
+static void check_mem_traps(bool true_ctls)
+{
+	u64 pin, proc;
+
+	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PINBASED_CTLS :
+	       MSR_IA32_VMX_PINBASED_CTLS, pin);
+	rdmsrl(true_ctls ? MSR_IA32_VMX_TRUE_PROCBASED_CTLS :
+	       MSR_IA32_VMX_PROCBASED_CTLS, proc);
+	vmxscope_cfg.mem_traps = (pin >> 32) & PIN_BASED_EXT_INTR_MASK;
+	vmxscope_cfg.mem_mtf = (proc >> 32) & CPU_BASED_MONITOR_TRAP_FLAG;
+}
+
 /* Called once on the loading CPU, before any CPU enters VMX. */
 int vmxscope_caps_check(void)
 {
@@ -211,6 +229,7 @@ int vmxscope_caps_check(void)
 	ret = check_ept_vpid();
 	if (ret)
 		return ret;
+	check_mem_traps(basic & VMX_BASIC_TRUE_CTLS);
 
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED0, vmxscope_cfg.cr0_fixed0);
 	rdmsrl(MSR_IA32_VMX_CR0_FIXED1, vmxscope_cfg.cr0_fixed1);

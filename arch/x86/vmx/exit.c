@@ -181,6 +181,7 @@ static __root enum vmxscope_exit_action handle_sipi(struct vmxscope_cpu *vc,
 
 static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] __root_table = {
 	[VMXSCOPE_EXIT_EXCEPTION_NMI]	= vmxscope_handle_exception,
+	[VMXSCOPE_EXIT_EXTERNAL_INTERRUPT]	= vmxscope_handle_intr,
 	[VMXSCOPE_EXIT_TRIPLE_FAULT]	= handle_triple_fault,
 	[VMXSCOPE_EXIT_INIT_SIGNAL]	= handle_init,
 	[VMXSCOPE_EXIT_SIPI_SIGNAL]	= handle_sipi,
@@ -208,6 +209,7 @@ static const vmxscope_exit_handler_t handlers[VMXSCOPE_NR_EXIT_REASONS] __root_t
 	[VMXSCOPE_EXIT_INVVPID]		= handle_ud,
 	[VMXSCOPE_EXIT_VMFUNC]		= handle_ud,
 	[VMXSCOPE_EXIT_XSETBV]		= handle_xsetbv,
+	[VMXSCOPE_EXIT_MONITOR_TRAP_FLAG]	= vmxscope_handle_mtf,
 };
 
 /* Traced exits cost two VMREADs more; untraced, one patched jump. */
@@ -298,7 +300,11 @@ __root int vmxscope_handle_exit(struct vmxscope_regs *regs)
 		return exit_unusual(vc, regs, reason);
 	WRITE_ONCE(vc->exits[basic], vc->exits[basic] + 1);
 	trace_exit(vc, reason);
-	action = dispatch(vc, regs, basic);
+	/* A memory step ends at any exit (exit_mem.c). */
+	if (unlikely(vc->step.active) && vmxscope_mem_step_exit(vc, basic))
+		action = VMXSCOPE_RESUME;
+	else
+		action = dispatch(vc, regs, basic);
 	if (action != VMXSCOPE_RESUME)
 		return action;
 	if (unlikely(vmxscope_nmi_owed(vc, this_cpu_read(vmxscope_vmx_fail.insn))))

@@ -37,9 +37,6 @@
 /* Pending debug exceptions, BS (SDM 25.4.2, Table 25-4). */
 #define PENDING_DBG_BS		BIT(14)
 
-#define INTR_INFO_TYPE(info)	((info) & INTR_INFO_INTR_TYPE_MASK)
-#define INTR_INFO_VECTOR(info)	((info) & INTR_INFO_VECTOR_MASK)
-
 /* Exception classes for double faults (SDM 6.15, Table 6-4). */
 enum exc_class {
 	EXC_BENIGN,
@@ -211,8 +208,10 @@ __root enum vmxscope_exit_action vmxscope_handle_exception(struct vmxscope_cpu *
 	if (info & INTR_INFO_DELIVER_CODE_MASK)
 		error = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
 
-	vmxscope_note_exception(vc, vector, error, vmcs_readl(GUEST_RIP),
-			      vector == X86_TRAP_PF ? qual : 0);
+	/* Faults a memory step took (exit_mem.c) are only passed on. */
+	if (vmxscope_exc_wanted(vc, vector, error))
+		vmxscope_note_exception(vc, vector, error, vmcs_readl(GUEST_RIP),
+				      vector == X86_TRAP_PF ? qual : 0);
 
 	if (idt & VECTORING_INFO_VALID_MASK) {
 		/*

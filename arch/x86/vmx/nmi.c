@@ -70,11 +70,17 @@ __root void vmxscope_nmi_root_end(void)
 	barrier();
 }
 
-/* An injected NMI needs no blocking by STI, MOV SS or NMI (SDM 26.3.1.5). */
-static __root bool nmi_injectable(void)
+/*
+ * An injected NMI needs no blocking by STI, MOV SS or NMI (SDM 26.3.1.5),
+ * and no memory step under way: the NMI window exit calls it off first
+ * (exit_mem.c), so the NMI is delivered in the watched view.
+ */
+static __root bool nmi_injectable(struct vmxscope_cpu *vc)
 {
 	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
 
+	if (vc->step.active)
+		return false;
 	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS |
 		    GUEST_INTR_STATE_NMI))
 		return false;
@@ -111,10 +117,10 @@ __root void vmxscope_nmi_entry(struct vmxscope_cpu *vc)
 			this_cpu_write(vmxscope_root_nmi_seen, false);
 			vc->nmi_pending = true;
 		}
-		if (vc->nmi_pending && nmi_injectable()) {
+		if (vc->nmi_pending && nmi_injectable(vc)) {
 			vc->nmi_pending = false;
 			inject_nmi();
-		} else if (vc->kick_wanted && nmi_injectable()) {
+		} else if (vc->kick_wanted && nmi_injectable(vc)) {
 			this_cpu_write(guest_kick, vc->kick_wanted);
 			vc->kick_wanted = 0;
 			inject_nmi();

@@ -75,3 +75,12 @@ __root void vmxscope_ring_exception(struct vmxscope_cpu *vc, u8 vector, u32 erro
 	if (trace_vmxscope_exception_enabled())
 		post(vc, &e);
 }
+
+/* @e is filled by exit_mem.c; posted if anyone listens. */
+__root void vmxscope_ring_mem(struct vmxscope_cpu *vc, struct vmxscope_event *e)
+{
+	if (trace_vmxscope_mem_enabled()) {
+		e->type = VMXSCOPE_EV_MEM;
+		post(vc, e);
+	}
+}

@@ -12,9 +12,11 @@
 #include <linux/gfp.h>
 #include <linux/hash.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/traps.h>
 
+#include "ept.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -30,6 +32,8 @@ static struct {
 	void *io_bitmaps;	/* two pages: A (0-0x7fff), B (0x8000-0xffff) */
 	void *io_dirs;		/* wanted IN (two pages), wanted OUT (two) */
 	u32 exc_bitmap, pfec_mask, pfec_match;
+	struct vmxscope_mem_range *mem, *mem_old;	/* ept_watch.c */
+	unsigned int nr_mem;
 } want;
 
 /* Byte offset of an MSR in either half of a read or write bitmap. */
@@ -110,6 +114,41 @@ __root void vmxscope_trap_apply(struct vmxscope_cpu *vc)
 	vmcs_write32(EXCEPTION_BITMAP, vc->exc_bitmap);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, vc->pfec_mask);
 	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, vc->pfec_match);
+	/* The watched view changed: drop what this CPU cached of it. */
+	if (vc->mem != want.mem || vc->nr_mem != want.nr_mem) {
+		vc->mem = want.mem;
+		vc->nr_mem = want.nr_mem;
+		if (vmxscope_cfg.invept_single)
+			vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmxscope_cfg.eptp);
+		else
+			vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+	}
+}
+
+/*
+ * Watched memory: @ranges (sorted by first, owned from now on) replace
+ * the wanted ones, and the watched EPT view follows.  The previous array
+ * is freed by vmxscope_want_mem_done(), after every CPU synced.
+ */
+int vmxscope_want_mem(struct vmxscope_mem_range *ranges, unsigned int n)
+{
+	int ret = vmxscope_ept_watch_ranges(ranges, n, want.mem, want.nr_mem);
+
+	if (ret) {
+		kfree(ranges);
+		return ret;
+	}
+	want.mem_old = want.mem;
+	want.mem = ranges;
+	want.nr_mem = n;
+	return 0;
+}
+
+void vmxscope_want_mem_done(void)
+{
+	kfree(want.mem_old);
+	want.mem_old = NULL;
+	vmxscope_ept_reap();
 }
 
 static void sync_one(void *unused)
@@ -171,7 +210,7 @@ static __root struct vmxscope_count *count_slot(struct vmxscope_cpu *vc, u32 kin
 	return NULL;
 }
 
-static __root void count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write)
+__root void vmxscope_count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write)
 {
 	struct vmxscope_count *c = count_slot(vc, kind, id);
 
@@ -186,7 +225,7 @@ static __root void count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write)
 __root void vmxscope_note_msr(struct vmxscope_cpu *vc, u32 msr, bool write, u64 value,
 		     bool fault)
 {
-	count(vc, VMXSCOPE_KIND_MSR, msr, write);
+	vmxscope_count(vc, VMXSCOPE_KIND_MSR, msr, write);
 	vmxscope_ring_msr(vc, msr, write, value, fault);
 }
 
@@ -195,14 +234,26 @@ __root void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in
 {
 	if (!io_wanted(vc, port, in))
 		return;
-	count(vc, VMXSCOPE_KIND_IO, port, !in);
+	vmxscope_count(vc, VMXSCOPE_KIND_IO, port, !in);
 	vmxscope_ring_io(vc, port, size, in, value);
+}
+
+/*
+ * Whether an exception exit is one the user trapped, and not one of the
+ * faults a memory step takes (exit_mem.c): SDM 25.2's #PF rule included.
+ */
+__root bool vmxscope_exc_wanted(struct vmxscope_cpu *vc, u8 vector, u32 error)
+{
+	if (!(vc->exc_bitmap & BIT(vector)))
+		return false;
+	return vector != X86_TRAP_PF ||
+	       (error & vc->pfec_mask) == vc->pfec_match;
 }
 
 __root void vmxscope_note_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
 			   unsigned long rip, unsigned long cr2)
 {
-	count(vc, VMXSCOPE_KIND_EXC, vector, false);
+	vmxscope_count(vc, VMXSCOPE_KIND_EXC, vector, false);
 	vmxscope_ring_exception(vc, vector, error, rip, cr2);
 }
 
@@ -257,6 +308,7 @@ int vmxscope_want_init(void)
 
 void vmxscope_want_free(void)
 {
+	kfree(want.mem);
 	free_page((unsigned long)want.msr_bitmap);
 	free_pages((unsigned long)want.io_bitmaps, 1);
 	free_pages((unsigned long)want.io_dirs, 2);

@@ -234,6 +234,10 @@ static __always_inline bool vmx_invvpid(unsigned long type, u16 vpid, u64 gva)
 	return vmx_result("invvpid", type, invalid, valid);
 }
 
+/* Fields of the VM-exit interruption information (SDM 25.9.2). */
+#define INTR_INFO_TYPE(info)	((info) & INTR_INFO_INTR_TYPE_MASK)
+#define INTR_INFO_VECTOR(info)	((info) & INTR_INFO_VECTOR_MASK)
+
 /* The guest's CPL: SS.DPL (SDM 25.4.1). */
 /*
  * Past the exiting instruction, as the CPU would have gone on: STI/MOV-SS

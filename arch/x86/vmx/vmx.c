@@ -12,18 +12,21 @@
 #include <linux/cpuhotplug.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/random.h>
 #include <linux/reboot.h>
 #include <linux/slab.h>
 #include <linux/syscore_ops.h>
 #include <linux/vmalloc.h>
+#include <asm/io.h>
 #include <asm/reboot.h>
 #include <asm/cpufeature.h>
 #include <asm/pgtable.h>
 #include <asm/tlbflush.h>
 
 #include <vmxscope/vmxscope.h>
+#include "ept.h"
 #include "vmx.h"
 
 #ifdef VMXSCOPE_TEST
@@ -436,4 +439,69 @@ int vmxscope_read_vmcs(unsigned int cpu, struct vmxscope_vmcs_field *buf)
 		smp_call_function_single(cpu, dump_this_cpu, &req, 1);
 	cpus_read_unlock();
 	return req.ret;
+}
+
+bool vmxscope_mem_traps_possible(void)
+{
+	return vmxscope_cfg.mem_traps;
+}
+
+bool vmxscope_mem_steps_mtf(void)
+{
+	return vmxscope_cfg.mem_mtf;
+}
+
+/* Whether @pa lies in @len bytes from @va, of the direct map. */
+static bool in_buf(u64 pa, const void *va, size_t len)
+{
+	return va && pa >= __pa(va) && pa < __pa(va) + len;
+}
+
+static bool vcpu_owns(const struct vmxscope_cpu *vc, u64 pa)
+{
+	unsigned int i;
+
+	for (i = 0; i < STACK_PAGES; i++)
+		if (vc->stack_pages[i] && page_to_phys(vc->stack_pages[i]) ==
+		    (pa & PAGE_MASK))
+			return true;
+	return in_buf(pa, vc, sizeof(*vc)) ||
+	       in_buf(pa, vc->vmxon, PAGE_SIZE) ||
+	       in_buf(pa, vc->vmcs, PAGE_SIZE) ||
+	       in_buf(pa, vc->latency, VMXSCOPE_NR_EXIT_REASONS *
+		      sizeof(*vc->latency)) ||
+	       in_buf(pa, vc->msr_bitmap, PAGE_SIZE) ||
+	       in_buf(pa, vc->io_bitmaps, 2 * PAGE_SIZE) ||
+	       in_buf(pa, vc->io_dirs, 4 * PAGE_SIZE);
+}
+
+/* @pa backs a page of the module's own code or data (vmalloc space). */
+static bool in_module(u64 pa)
+{
+	const struct module_layout *m = &THIS_MODULE->core_layout;
+	unsigned long va;
+
+	for (va = (unsigned long)m->base; va < (unsigned long)m->base + m->size;
+	     va += PAGE_SIZE)
+		if (vmalloc_to_pfn((void *)va) == PHYS_PFN(pa))
+			return true;
+	return false;
+}
+
+/*
+ * What a memory trap may not watch: the structures root mode works on
+ * (the monitor cannot monitor itself) and the module's own code and data.
+ * Called under the traps' lock, with CPUs held.
+ */
+bool vmxscope_owns_page(u64 pa)
+{
+	unsigned int cpu;
+
+	if (vmxscope_ept_owns(pa) || in_buf(pa, host_pgd, 2 * PAGE_SIZE) ||
+	    vmxscope_trace_owns(pa) || in_module(pa))
+		return true;
+	for_each_possible_cpu(cpu)
+		if (vcpus && vcpus[cpu] && vcpu_owns(vcpus[cpu], pa))
+			return true;
+	return false;
 }

@@ -33,6 +33,19 @@ struct vmxscope_count {
 	u64 reads, writes;
 };
 
+/* One instruction stepped with the open EPT view (exit_mem.c). */
+struct vmxscope_mem_step {
+	bool active;
+	bool gla_valid;
+	u8 access;		/* VMXSCOPE_TRAP_* of the violation */
+	u8 size;		/* bytes in @old: up to 8, not past the page */
+	bool watched;		/* the page holds ranges: @old was read */
+	bool tf;		/* without MTF: the guest's own RFLAGS.TF */
+	u64 debugctl;		/* and its DEBUGCTL */
+	u64 gpa, gla, old;
+	unsigned long rip;
+};
+
 #define VMXSCOPE_HOST_STACK_SIZE	(4 * PAGE_SIZE)
 
 /*
@@ -56,12 +69,15 @@ struct vmxscope_config {
 	u32 revision_id;			/* IA32_VMX_BASIC[30:0] */
 	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 	u64 ept_vpid_cap;
-	u64 eptp;
+	u64 eptp;				/* the watched view (ept.c) */
+	u64 eptp_open;				/* the open view */
 	unsigned long host_cr3;
 	unsigned long host_idt;			/* root's IDT (nmi.c) */
 	u64 vmcall_key;
 	bool invept_single, invvpid_single;
 	bool cpuid_fault;			/* Linux may enable CPUID faulting */
+	bool mem_traps;				/* interrupt exiting */
+	bool mem_mtf;				/* steps use the monitor trap flag */
 };
 
 extern struct vmxscope_config vmxscope_cfg;
@@ -125,6 +141,9 @@ struct vmxscope_cpu {
 	void *io_bitmaps;		/* the VMCS's I/O bitmaps A and B */
 	void *io_dirs;			/* wanted IN bits, then wanted OUT bits */
 	u32 exc_bitmap, pfec_mask, pfec_match;
+	const struct vmxscope_mem_range *mem;	/* sorted by first */
+	unsigned int nr_mem;
+	struct vmxscope_mem_step step;
 	struct vmxscope_count counts[VMXSCOPE_COUNT_SLOTS];
 	u64 counts_dropped;
 };
@@ -258,6 +277,8 @@ void vmxscope_ring_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 		      u32 value);
 void vmxscope_ring_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
 			     unsigned long rip, unsigned long cr2);
+struct vmxscope_event;
+void vmxscope_ring_mem(struct vmxscope_cpu *vc, struct vmxscope_event *e);
 
 /*
  * trap.c: account and trace one trapped event, in root mode.  Counted per
@@ -269,6 +290,9 @@ void vmxscope_note_io(struct vmxscope_cpu *vc, u16 port, u8 size, bool in,
 		    u32 value);
 void vmxscope_note_exception(struct vmxscope_cpu *vc, u8 vector, u32 error,
 			   unsigned long rip, unsigned long cr2);
+
+void vmxscope_count(struct vmxscope_cpu *vc, u32 kind, u32 id, bool write);
+bool vmxscope_exc_wanted(struct vmxscope_cpu *vc, u8 vector, u32 error);
 
 int vmxscope_trap_cpu_alloc(struct vmxscope_cpu *vc);
 void vmxscope_trap_cpu_free(struct vmxscope_cpu *vc);
@@ -291,6 +315,11 @@ enum vmxscope_exit_action vmxscope_handle_wrmsr(struct vmxscope_cpu *vc,
 					    struct vmxscope_regs *regs);
 enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs);
+enum vmxscope_exit_action vmxscope_handle_mtf(struct vmxscope_cpu *vc,
+					  struct vmxscope_regs *regs);
+enum vmxscope_exit_action vmxscope_handle_intr(struct vmxscope_cpu *vc,
+					   struct vmxscope_regs *regs);
+bool vmxscope_mem_step_exit(struct vmxscope_cpu *vc, u16 basic);
 enum vmxscope_exit_action vmxscope_handle_ept_misconfig(struct vmxscope_cpu *vc,
 						    struct vmxscope_regs *regs);
 

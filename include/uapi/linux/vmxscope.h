@@ -79,6 +79,8 @@ enum vmxscope_exit_reason {
 #define VMXSCOPE_CAP_IO_TRAPS	(1ULL << 2)	/* VMXSCOPE_TRAP_IO */
 #define VMXSCOPE_CAP_EXC_TRAPS	(1ULL << 3)	/* VMXSCOPE_TRAP_EXC */
 #define VMXSCOPE_CAP_PERSIST	(1ULL << 4)	/* VMXSCOPE_TRAP_PERSIST */
+#define VMXSCOPE_CAP_MEM_TRAPS	(1ULL << 5)	/* VMXSCOPE_TRAP_MEM */
+#define VMXSCOPE_CAP_MEM_MTF	(1ULL << 6)	/* memory steps use MTF, not TF */
 
 struct vmxscope_info {
 	__u32 abi_version;	/* VMXSCOPE_ABI_VERSION */
@@ -99,6 +101,7 @@ struct vmxscope_info {
 #define VMXSCOPE_TRAP_READ	(1U << 0)	/* MSR: RDMSR; I/O: IN, INS */
 #define VMXSCOPE_TRAP_WRITE	(1U << 1)	/* MSR: WRMSR; I/O: OUT, OUTS */
 #define VMXSCOPE_TRAP_PERSIST	(1U << 2)	/* owned by the module */
+#define VMXSCOPE_TRAP_EXEC	(1U << 3)	/* memory: instruction fetch */
 
 /*
  * MSRs first..last, both in one half of the MSR bitmap (SDM 25.6.9):
@@ -134,6 +137,30 @@ struct vmxscope_exc_trap {
 	__u32 reserved[4];
 };
 
+/*
+ * Memory, watched through EPT (Documentation/memory-monitoring.rst): the
+ * bytes addr..addr+len-1, given as guest-physical addresses (RAM only) or
+ * as kernel virtual addresses (direct map, kernel image, vmalloc and
+ * module memory), translated page by page when the trap is set.  Flags:
+ * any of READ, WRITE, EXEC, and PERSIST.  At most VMXSCOPE_MAX_MEM_PAGES
+ * distinct 4 KiB pages are watched at once (-ENOSPC).  TRAP_MEM returns
+ * the range's @id, which its counts and vmxscope_mem events carry;
+ * UNTRAP_MEM takes the same addr, len, flags and space as the trap.
+ */
+#define VMXSCOPE_MEM_PHYS	0	/* @addr is guest-physical */
+#define VMXSCOPE_MEM_KVIRT	1	/* @addr is a kernel virtual address */
+#define VMXSCOPE_MAX_MEM_PAGES	256
+
+struct vmxscope_mem_trap {
+	__u64 addr;
+	__u64 len;		/* bytes, at least 1 */
+	__u32 flags;		/* READ, WRITE, EXEC, PERSIST */
+	__u32 space;		/* VMXSCOPE_MEM_* */
+	__u32 id;		/* out (TRAP_MEM) */
+	__u32 reserved0;
+	__u64 reserved[4];
+};
+
 /* Removes the caller's traps; with PERSIST, the module's too. */
 struct vmxscope_clear_traps {
 	__u32 flags;		/* PERSIST */
@@ -152,6 +179,9 @@ struct vmxscope_exit_stats {
 #define VMXSCOPE_KIND_MSR		1
 #define VMXSCOPE_KIND_IO		2
 #define VMXSCOPE_KIND_EXC		3
+#define VMXSCOPE_KIND_MEM		4	/* id: range; reads, writes */
+#define VMXSCOPE_KIND_MEM_EXEC	5	/* id: range; reads: fetches */
+#define VMXSCOPE_KIND_MEM_NEAR	6	/* id: range; other bytes of its pages */
 
 struct vmxscope_trap_count {
 	__u32 kind;		/* VMXSCOPE_KIND_* */
@@ -260,6 +290,8 @@ struct vmxscope_latency {
 #define VMXSCOPE_TRAP_EXC		_IOW(VMXSCOPE_IOC_MAGIC, 0x14, struct vmxscope_exc_trap)
 #define VMXSCOPE_UNTRAP_EXC	_IOW(VMXSCOPE_IOC_MAGIC, 0x15, struct vmxscope_exc_trap)
 #define VMXSCOPE_CLEAR_TRAPS	_IOW(VMXSCOPE_IOC_MAGIC, 0x16, struct vmxscope_clear_traps)
+#define VMXSCOPE_TRAP_MEM		_IOWR(VMXSCOPE_IOC_MAGIC, 0x17, struct vmxscope_mem_trap)
+#define VMXSCOPE_UNTRAP_MEM	_IOW(VMXSCOPE_IOC_MAGIC, 0x18, struct vmxscope_mem_trap)
 #define VMXSCOPE_GET_EXIT_STATS	_IOWR(VMXSCOPE_IOC_MAGIC, 0x20, struct vmxscope_exit_stats)
 #define VMXSCOPE_GET_TRAP_STATS	_IOWR(VMXSCOPE_IOC_MAGIC, 0x21, struct vmxscope_trap_stats)
 #define VMXSCOPE_GET_LATENCY	_IOWR(VMXSCOPE_IOC_MAGIC, 0x22, struct vmxscope_latency)
