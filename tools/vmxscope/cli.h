@@ -76,6 +76,9 @@ int parse_msr_range(const char *s, uint32_t *first, uint32_t *last);
 int parse_vector(const char *s);
 #define VECTOR_NMI	2	/* not an exception: never trapped, not listed */
 int parse_cpu_list(const char *s, int *cpus, int max);
+int parse_u64(const char *s, uint64_t *val);
+int parse_mem_span(const char *s, char *sym, size_t symsize, uint64_t *addr,
+		   uint64_t *len);
 
 struct trace_line {
 	char task[64];
@@ -88,6 +91,11 @@ struct trace_line {
 };
 
 int parse_trace_line(const char *line, struct trace_line *t);
+
+/* mem.c: memory traps and kernel symbols. */
+int mem_trap_verb(bool untrap, uint32_t flags, const char *phys,
+		  const char *kaddr, const char *symbol);
+bool ksym_describe(uint64_t addr, char *buf, size_t size);
 
 /* json.c: a streaming writer for one JSON document on stdout. */
 extern bool json;

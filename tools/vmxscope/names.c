@@ -254,6 +254,8 @@ TABLE(names_info_caps, "module capabilities",
 	{ 2, "io_traps", "VMXSCOPE_TRAP_IO" },
 	{ 3, "exc_traps", "VMXSCOPE_TRAP_EXC" },
 	{ 4, "persist", "VMXSCOPE_TRAP_PERSIST" },
+	{ 5, "mem_traps", "VMXSCOPE_TRAP_MEM" },
+	{ 6, "mem_mtf", "memory steps use the monitor trap flag (else RFLAGS.TF)" },
 );
 
 const struct bit_name *bit_lookup(const struct bit_table *t, unsigned int bit)

@@ -221,3 +221,58 @@ int parse_trace_line(const char *line, struct trace_line *t)
 	t->fields = skip_spaces(end + 1);
 	return 0;
 }
+
+/* A number that fits 64 bits: 0 or -EINVAL. */
+int parse_u64(const char *s, uint64_t *val)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+/*
+ * A memory span: "A" (one byte), "A-B" (B inclusive) or "A+LEN"; with
+ * @sym, "NAME" or "NAME+LEN" (NAME returned in @sym, *@addr left alone).  *@len 0 means no length
+ * was given.  0 or -EINVAL.
+ */
+int parse_mem_span(const char *s, char *sym, size_t symsize, uint64_t *addr,
+		   uint64_t *len)
+{
+	const char *op = s + strcspn(s, sym ? "+" : "+-");
+	char head[128];
+	uint64_t v;
+	size_t n = op - s;
+
+	if (!n || n >= sizeof(head))
+		return -EINVAL;
+	memcpy(head, s, n);
+	head[n] = '\0';
+	*len = 0;
+	if (sym) {
+		if (n >= symsize)
+			return -EINVAL;
+		strcpy(sym, head);
+	} else if (parse_u64(head, addr)) {
+		return -EINVAL;
+	}
+	if (!*op)
+		return 0;
+	if (parse_u64(op + 1, &v))
+		return -EINVAL;
+	if (*op == '+') {
+		*len = v;
+		return v ? 0 : -EINVAL;
+	}
+	if (sym || v < *addr)
+		return -EINVAL;
+	*len = v - *addr + 1;
+	return *len ? 0 : -EINVAL;
+}

@@ -101,6 +101,12 @@ static const char *kind_name(uint32_t kind)
 		return "io";
 	case VMXSCOPE_KIND_EXC:
 		return "exception";
+	case VMXSCOPE_KIND_MEM:
+		return "mem";
+	case VMXSCOPE_KIND_MEM_EXEC:
+		return "mem_exec";
+	case VMXSCOPE_KIND_MEM_NEAR:
+		return "mem_neighbour";
 	default:
 		return NULL;
 	}
@@ -119,6 +125,15 @@ static void trap_label(const struct vmxscope_trap_count *t, char *buf, size_t si
 		snprintf(buf, size, "#%s (%u)", vector_name(t->id) ?
 			 vector_name(t->id) : "reserved", t->id);
 		break;
+	case VMXSCOPE_KIND_MEM:
+		snprintf(buf, size, "mem id %u r/w", t->id);
+		break;
+	case VMXSCOPE_KIND_MEM_EXEC:
+		snprintf(buf, size, "mem id %u exec", t->id);
+		break;
+	case VMXSCOPE_KIND_MEM_NEAR:
+		snprintf(buf, size, "mem id %u neighbours", t->id);
+		break;
 	default:
 		snprintf(buf, size, "kind %u id %#x", t->kind, t->id);
 	}
@@ -127,7 +142,8 @@ static void trap_label(const struct vmxscope_trap_count *t, char *buf, size_t si
 static void trap_cell(const struct vmxscope_trap_count *t, uint64_t reads,
 		      uint64_t writes, char *buf, size_t size)
 {
-	if (t->kind == VMXSCOPE_KIND_EXC)
+	if (t->kind == VMXSCOPE_KIND_EXC || t->kind == VMXSCOPE_KIND_MEM_EXEC ||
+	    t->kind == VMXSCOPE_KIND_MEM_NEAR)
 		snprintf(buf, size, "%llu", (unsigned long long)reads);
 	else
 		snprintf(buf, size, "%llu/%llu", (unsigned long long)reads,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * vmxscope trap / untrap: MSR, I/O port and exception traps.
+ * vmxscope trap / untrap: MSR, I/O port and exception traps; memory
+ * traps are mem.c's.
  *
  * The CLI's file descriptor is closed when it exits, so the traps it sets
  * are made the module's with VMXSCOPE_TRAP_PERSIST: they hold until
@@ -172,7 +173,7 @@ static int do_request(const struct trap_req *r)
 	return EXIT_SUCCESS;
 }
 
-enum { OPT_PFEC_MASK = 256, OPT_PFEC_MATCH };
+enum { OPT_PFEC_MASK = 256, OPT_PFEC_MATCH, OPT_PHYS, OPT_KADDR, OPT_SYMBOL };
 
 static int trap_verb(bool untrap, int argc, char **argv)
 {
@@ -185,8 +186,14 @@ static int trap_verb(bool untrap, int argc, char **argv)
 		{ "pfec-mask", required_argument, NULL, OPT_PFEC_MASK },
 		{ "pfec-match", required_argument, NULL, OPT_PFEC_MATCH },
 		{ "all", no_argument, NULL, 'a' },
+		{ "exec", no_argument, NULL, 'x' },
+		{ "phys", required_argument, NULL, OPT_PHYS },
+		{ "kaddr", required_argument, NULL, OPT_KADDR },
+		{ "symbol", required_argument, NULL, OPT_SYMBOL },
 		{ }
 	};
+	const char *phys = NULL, *kaddr = NULL, *symbol = NULL;
+	bool exec = false;
 	const char *verb = untrap ? "untrap" : "trap";
 	struct trap_req r = { .untrap = untrap };
 	bool msr_dir = false, io_dir = false, all = false;
@@ -218,6 +225,18 @@ static int trap_verb(bool untrap, int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
+		case 'x':
+			exec = true;
+			break;
+		case OPT_PHYS:
+			phys = optarg;
+			break;
+		case OPT_KADDR:
+			kaddr = optarg;
+			break;
+		case OPT_SYMBOL:
+			symbol = optarg;
+			break;
 		default:
 			return EXIT_USAGE;
 		}
@@ -232,8 +251,18 @@ static int trap_verb(bool untrap, int argc, char **argv)
 		return do_request(&r);
 	}
 	if (optind >= argc)
-		return usage_error(verb, "what to %s: msr, io or exception?", verb);
+		return usage_error(verb, "what to %s: msr, io, exception or mem?", verb);
 	what = argv[optind++];
+	if (!strcmp(what, "mem")) {
+		if (optind < argc)
+			return usage_error(verb, "unexpected argument '%s'", argv[optind]);
+		if (io_dir || r.pfec)
+			return usage_error(verb, "mem takes --read, --write and --exec only");
+		return mem_trap_verb(untrap, r.flags | (exec ? VMXSCOPE_TRAP_EXEC : 0),
+				     phys, kaddr, symbol);
+	}
+	if (exec || phys || kaddr || symbol)
+		return usage_error(verb, "--exec, --phys, --kaddr and --symbol are for mem");
 	if (optind >= argc)
 		return usage_error(verb, "%s: missing %s", what,
 				   !strcmp(what, "exception") ? "VEC" : "FIRST[-LAST]");
@@ -272,7 +301,7 @@ static int trap_verb(bool untrap, int argc, char **argv)
 			return usage_error(verb, "--pfec-match %#x has bits outside --pfec-mask %#x: no fault would match",
 					   r.pfec_match, r.pfec_mask);
 	} else {
-		return usage_error(verb, "unknown kind '%s': msr, io or exception", what);
+		return usage_error(verb, "unknown kind '%s': msr, io, exception or mem", what);
 	}
 	if (!r.flags)
 		r.flags = VMXSCOPE_TRAP_READ | VMXSCOPE_TRAP_WRITE;

@@ -67,7 +67,13 @@ _vmxscope()
 	--event)
 		_vmxscope_reply "$(_vmxscope_events)"
 		return ;;
-	--seconds|--pfec-mask|--pfec-match)
+	--seconds|--pfec-mask|--pfec-match|--phys|--kaddr)
+		return ;;
+	--symbol)
+		# Kernel symbols: only once the user typed a few letters.
+		[[ ${#cur} -ge 3 ]] && _vmxscope_reply "$(awk -v p="$cur" \
+			'index($3, p) == 1 { print $3 }' /proc/kallsyms 2>/dev/null |
+			sort -u | head -200)"
 		return ;;
 	esac
 
@@ -81,7 +87,8 @@ _vmxscope()
 	trap:0|untrap:0)
 		_vmxscope_reply "msr
 io
-exception" ;;
+exception
+mem" ;;
 	names:0)
 		_vmxscope_reply "msr
 exception" ;;

@@ -99,12 +99,33 @@ static void restore_state(const struct saved *s, int n)
 				s[i].path, s[i].val);
 }
 
+/* The kernel symbol of field @key (e.g. "rip=") of a trace line, or false. */
+static bool field_symbol(const char *line, const char *key, char *buf,
+			 size_t size)
+{
+	const char *p = strstr(line, key);
+
+	return p && ksym_describe(strtoull(p + strlen(key), NULL, 16), buf,
+				  size);
+}
+
+/*
+ * Memory events name where they came from and what they touched as
+ * kernel symbols: "rip_sym=func+0x17 addr_sym=modprobe_path+0x0".
+ */
 static void emit(char *line)
 {
+	char rip[160] = "", addr[160] = "";
 	struct trace_line t;
+	bool mem = strstr(line, "vmxscope_mem:");
 
+	if (mem) {
+		field_symbol(line, " rip=", rip, sizeof(rip));
+		field_symbol(line, " gla=", addr, sizeof(addr));
+	}
 	if (!json) {
-		puts(line);
+		printf("%s%s%s%s%s\n", line, rip[0] ? " rip_sym=" : "", rip,
+		       addr[0] ? " addr_sym=" : "", addr);
 		return;
 	}
 	json_open(NULL, '{');
@@ -118,6 +139,10 @@ static void emit(char *line)
 		json_raw("timestamp", t.timestamp);
 		json_str("event", t.event);
 		json_str("fields", t.fields);
+		if (mem) {
+			json_str("rip_sym", rip[0] ? rip : NULL);
+			json_str("addr_sym", addr[0] ? addr : NULL);
+		}
 	}
 	json_close('}');
 }
@@ -171,7 +196,7 @@ static int stream(int fd, double deadline)
 }
 
 static const struct hint watch_hints[] = {
-	{ ENOENT, "no such vmxscope trace event: is the module loaded, tracefs mounted (mount -t tracefs nodev /sys/kernel/tracing), the --event name right (exit, msr, io, exception)?" },
+	{ ENOENT, "no such vmxscope trace event: is the module loaded, tracefs mounted (mount -t tracefs nodev /sys/kernel/tracing), the --event name right (exit, msr, io, exception, mem)?" },
 	{ EACCES, "tracefs needs root" },
 	{ EPERM, "tracefs needs root" },
 	{ }

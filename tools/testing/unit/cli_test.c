@@ -54,6 +54,36 @@ static void test_range(void)
 }
 
 /* MSR names of msrs.h: numbers and names mix, names need no IA32_. */
+static void test_mem_span(void)
+{
+	uint64_t a = 0, n = 0;
+	char sym[32];
+
+	EXPECT_EQ(0, parse_mem_span("0x1000", NULL, 0, &a, &n));
+	EXPECT_EQ(0x1000, a);
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(0, parse_mem_span("0x1000-0x100f", NULL, 0, &a, &n));
+	EXPECT_EQ(0x1000, a);
+	EXPECT_EQ(16, n);
+	EXPECT_EQ(0, parse_mem_span("0xffffffff81000000+4096", NULL, 0, &a, &n));
+	EXPECT_EQ(0xffffffff81000000ULL, a);
+	EXPECT_EQ(4096, n);
+	EXPECT_EQ(-EINVAL, parse_mem_span("0x100f-0x1000", NULL, 0, &a, &n));
+	EXPECT_EQ(-EINVAL, parse_mem_span("0x1000+0", NULL, 0, &a, &n));
+	EXPECT_EQ(-EINVAL, parse_mem_span("+16", NULL, 0, &a, &n));
+	EXPECT_EQ(-EINVAL, parse_mem_span("modprobe_path", NULL, 0, &a, &n));
+	EXPECT_EQ(0, parse_mem_span("modprobe_path+8", sym, sizeof(sym), &a, &n));
+	EXPECT_EQ(0, strcmp(sym, "modprobe_path"));
+	EXPECT_EQ(8, n);
+	/* Symbols may hold '-' and '.': only '+' ends them. */
+	EXPECT_EQ(0, parse_mem_span("foo.cold", sym, sizeof(sym), &a, &n));
+	EXPECT_EQ(0, strcmp(sym, "foo.cold"));
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(-EINVAL, parse_mem_span("f+x", sym, sizeof(sym), &a, &n));
+	EXPECT_EQ(-EINVAL, parse_mem_span("a_name_longer_than_the_buffer_given",
+					  sym, 8, &a, &n));
+}
+
 static void test_msr_names(void)
 {
 	uint32_t a = 1, b = 1, i, j, seen = 0;
@@ -259,6 +289,7 @@ int main(void)
 {
 	RUN(test_u32);
 	RUN(test_range);
+	RUN(test_mem_span);
 	RUN(test_msr_names);
 	RUN(test_vectors);
 	RUN(test_cpu_list);
