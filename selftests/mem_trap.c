@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 
 #include "kselftest_harness.h"
 #include "vmxscope_test.h"
@@ -272,6 +273,46 @@ TEST_F(mem, syscall_handler_executions_on_the_calling_cpu)
 				       id, &r, &w));
 	EXPECT_EQ(N_WRITES, ok);
 	EXPECT_LE(N_WRITES, r);
+}
+
+/*
+ * The page holding jiffies is written on every tick: with it watched,
+ * syscalls, pipes, sleeps and forks give what they give unwatched.
+ */
+TEST_F(mem, busy_kernel_page_watched_nothing_changes)
+{
+	uint64_t a = ksym("jiffies_64");
+	unsigned long long n;
+	struct utsname u0, u1;
+	int i, p[2], status, ok = 0;
+	unsigned int id = 0;
+	char c;
+	pid_t pid;
+
+	ASSERT_NE(0, a) TH_LOG("jiffies_64 not in /proc/kallsyms");
+	ASSERT_EQ(0, uname(&u0));
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(0, trap(self->fd, VMXSCOPE_TRAP_MEM, a, 8,
+			  VMXSCOPE_TRAP_WRITE, VMXSCOPE_MEM_KVIRT, &id));
+	for (i = 0; i < 200; i++) {
+		c = i;
+		ok += uname(&u1) == 0 && !strcmp(u0.release, u1.release) &&
+		      write(p[1], &c, 1) == 1 && read(p[0], &c, 1) == 1 &&
+		      c == (char)i && syscall(SYS_getppid) == getppid();
+	}
+	usleep(200000);
+	pid = fork();
+	if (!pid)
+		_exit(42);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	n = count_all(self->fd, VMXSCOPE_KIND_MEM, id, true, self->ncpus);
+	ASSERT_EQ(0, trap(self->fd, VMXSCOPE_UNTRAP_MEM, a, 8,
+			  VMXSCOPE_TRAP_WRITE, VMXSCOPE_MEM_KVIRT, NULL));
+	EXPECT_EQ(200, ok);
+	EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 42);
+	EXPECT_LT(0, n) TH_LOG("no tick wrote jiffies while watched");
+	close(p[0]);
+	close(p[1]);
 }
 
 struct writer {
