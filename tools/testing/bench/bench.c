@@ -351,6 +351,9 @@ static const char * const baselines[][2] = {
 	{ "inb.vmxscope_untrapped", "inb.bare" },
 	{ "inb.trapped", "inb.vmxscope_untrapped" },
 	{ "inb.trapped_traced", "inb.vmxscope_untrapped" },
+	{ "store.watched", "store.unwatched" },
+	{ "store.neighbour", "store.unwatched" },
+	{ "store.watched_traced", "store.unwatched" },
 };
 
 static const char *baseline(const char *name)
@@ -457,6 +460,10 @@ static void report(void)
 	       diff("inb.trapped", "inb.vmxscope_untrapped"),
 	       diff("inb.trapped_traced", "inb.vmxscope_untrapped"));
 	printf("bench| workload vmxscope/bare %.4fx\n", ratio("workload.vmxscope", "workload.bare"));
+	printf("bench| watched store +%.0f ticks (traced +%.0f), neighbour store +%.0f\n",
+	       diff("store.watched", "store.unwatched"),
+	       diff("store.watched_traced", "store.unwatched"),
+	       diff("store.neighbour", "store.unwatched"));
 	fflush(stdout);
 }
 
@@ -472,7 +479,7 @@ int main(int argc, char **argv)
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..5\n");
+	printf("1..6\n");
 	vmxscope_pin(BENCH_CPU);
 	perf_open();
 	jprintf("  \"cpus\": %d,\n  \"bench_cpu\": %d,\n  \"iterations\": %u,\n  \"repetitions\": %d,\n",
@@ -500,6 +507,8 @@ int main(int argc, char **argv)
 		tap(false, "vmxscope loaded", strerror(-ret));
 	else
 		bench_vmxscope(msr);
+	if (!ret)
+		bench_mem();
 	vmxscope_kmod_unload("vmxscope");
 	bench_kvm();
 	report();

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the benchmark's parts share (bench.c, bench_load.c, bench_kvm.c). */
+/* What the benchmark's parts share (bench.c, bench_load.c, bench_kvm.c, bench_mem.c). */
 #ifndef VMXSCOPE_BENCH_H
 #define VMXSCOPE_BENCH_H
 
@@ -35,6 +35,8 @@ struct result *measure(const char *name, void (*fn)(void *), void *arg,
 void tap(bool ok, const char *what, const char *why);
 
 int bench_load(void);
+long ept_pages(void);
 int bench_kvm(void);
+int bench_mem(void);
 
 #endif /* VMXSCOPE_BENCH_H */

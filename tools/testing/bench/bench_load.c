@@ -38,7 +38,8 @@ static long free_pages_all(void)
 	return n;
 }
 
-static long ept_pages(void)
+/* The EPT's pages (both views), from debugfs vmxscope/status; -1 if unknown. */
+long ept_pages(void)
 {
 	FILE *f = fopen("/sys/kernel/debug/vmxscope/status", "r");
 	char key[64];
