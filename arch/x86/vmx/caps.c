@@ -193,6 +193,7 @@ static void check_mem_traps(bool true_ctls)
 	       MSR_IA32_VMX_PROCBASED_CTLS, proc);
 	vmxscope_cfg.mem_traps = (pin >> 32) & PIN_BASED_EXT_INTR_MASK;
 	vmxscope_cfg.mem_mtf = (proc >> 32) & CPU_BASED_MONITOR_TRAP_FLAG;
+	vmxscope_cfg.mem_timer = (pin >> 32) & PIN_BASED_VMX_PREEMPTION_TIMER;
 }
 
 /* Called once on the loading CPU, before any CPU enters VMX. */

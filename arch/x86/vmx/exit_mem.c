@@ -76,6 +76,9 @@ static __root u64 read_bytes(u64 gpa, u8 size)
  * CPU has it (SDM 26.5.2), else with RFLAGS.TF and #DB exiting, the
  * guest's own TF and DEBUGCTL.BTF kept aside (SDM Vol. 3A 18.3.1.4):
  * a single-step trap follows any instruction that began with TF set.
+ * An event delivered again (@s->by_timer) has no such trap and would
+ * push our TF: a VMX-preemption timer of 0 exits right after its
+ * delivery instead (SDM 26.7.4).
  */
 static __root void step_controls(struct vmxscope_cpu *vc, bool on)
 {
@@ -95,6 +98,11 @@ static __root void step_controls(struct vmxscope_cpu *vc, bool on)
 	if (vmxscope_cfg.mem_mtf) {
 		if (on)
 			proc |= CPU_BASED_MONITOR_TRAP_FLAG;
+	} else if (s->by_timer) {
+		if (on) {
+			pin |= PIN_BASED_VMX_PREEMPTION_TIMER;
+			vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, 0);
+		}
 	} else if (on) {
 		s->tf = rflags & X86_EFLAGS_TF;
 		s->debugctl = vmcs_read64(GUEST_IA32_DEBUGCTL);
@@ -103,7 +111,7 @@ static __root void step_controls(struct vmxscope_cpu *vc, bool on)
 				     s->debugctl & ~DEBUGCTLMSR_BTF);
 		vmcs_writel(GUEST_RFLAGS, rflags | X86_EFLAGS_TF);
 		exc |= BIT(X86_TRAP_DB);
-	} else {
+	} else if (!s->by_timer) {
 		/* A TF the instruction itself loaded (POPF, IRET) is lost. */
 		vmcs_writel(GUEST_RFLAGS, (rflags & ~X86_EFLAGS_TF) |
 			    (s->tf ? X86_EFLAGS_TF : 0));
@@ -195,8 +203,11 @@ __root enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_c
 	s->old = s->watched ? read_bytes(s->gpa, s->size) : 0;
 
 	/* The access was an event's delivery: deliver it again (SDM 28.2.4). */
-	if (idt & VECTORING_INFO_VALID_MASK)
+	s->by_timer = false;
+	if (idt & VECTORING_INFO_VALID_MASK) {
 		vmxscope_reinject(idt, vmcs_read32(IDT_VECTORING_ERROR_CODE));
+		s->by_timer = !vmxscope_cfg.mem_mtf && vmxscope_cfg.mem_timer;
+	}
 	else if (qual & EPT_QUAL_NMI_UNBLOCK)
 		/* It hit an IRET that unblocked NMIs (SDM 28.2.3). */
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
@@ -248,8 +259,9 @@ __root bool vmxscope_mem_step_exit(struct vmxscope_cpu *vc, u16 basic)
 	if (basic == VMXSCOPE_EXIT_EPT_VIOLATION)
 		return false;
 	if (basic == VMXSCOPE_EXIT_MONITOR_TRAP_FLAG ||
-	    (basic == VMXSCOPE_EXIT_EXCEPTION_NMI && step_trap())) {
-		bool guest_db = basic != VMXSCOPE_EXIT_MONITOR_TRAP_FLAG &&
+	    (basic == VMXSCOPE_EXIT_PREEMPTION_TIMER && s->by_timer) ||
+	    (basic == VMXSCOPE_EXIT_EXCEPTION_NMI && !s->by_timer && step_trap())) {
+		bool guest_db = basic == VMXSCOPE_EXIT_EXCEPTION_NMI &&
 			(s->tf || (vmcs_readl(EXIT_QUALIFICATION) & ~DR_STEP));
 
 		step_controls(vc, false);

@@ -41,6 +41,7 @@ struct vmxscope_mem_step {
 	u8 size;		/* bytes in @old: up to 8, not past the page */
 	bool watched;		/* the page holds ranges: @old was read */
 	bool tf;		/* without MTF: the guest's own RFLAGS.TF */
+	bool by_timer;		/* without MTF: an event delivered again */
 	u64 debugctl;		/* and its DEBUGCTL */
 	u64 gpa, gla, old;
 	unsigned long rip;
@@ -78,6 +79,7 @@ struct vmxscope_config {
 	bool cpuid_fault;			/* Linux may enable CPUID faulting */
 	bool mem_traps;				/* interrupt exiting */
 	bool mem_mtf;				/* steps use the monitor trap flag */
+	bool mem_timer;				/* else the preemption timer, too */
 };
 
 extern struct vmxscope_config vmxscope_cfg;
