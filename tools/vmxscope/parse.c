@@ -11,8 +11,8 @@
 
 #include "cli.h"
 
-/* A decimal, 0x-hex or 0-octal number that fits 32 bits: 0 or -EINVAL. */
-int parse_u32(const char *s, uint32_t *val)
+/* A decimal, 0x-hex or 0-octal number that fits 64 bits: 0 or -EINVAL. */
+int parse_u64(const char *s, uint64_t *val)
 {
 	unsigned long long v;
 	char *end;
@@ -21,7 +21,18 @@ int parse_u32(const char *s, uint32_t *val)
 		return -EINVAL;
 	errno = 0;
 	v = strtoull(s, &end, 0);
-	if (errno || *end || v > UINT32_MAX)
+	if (errno || *end)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+/* The same that fits 32 bits. */
+int parse_u32(const char *s, uint32_t *val)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) || v > UINT32_MAX)
 		return -EINVAL;
 	*val = v;
 	return 0;
@@ -219,22 +230,6 @@ int parse_trace_line(const char *line, struct trace_line *t)
 	    strchr(t->event, ' '))
 		return -EINVAL;
 	t->fields = skip_spaces(end + 1);
-	return 0;
-}
-
-/* A number that fits 64 bits: 0 or -EINVAL. */
-int parse_u64(const char *s, uint64_t *val)
-{
-	unsigned long long v;
-	char *end;
-
-	if (!s || !isdigit((unsigned char)*s))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end)
-		return -EINVAL;
-	*val = v;
 	return 0;
 }
 
