@@ -82,6 +82,25 @@ static unsigned long long count_all(int fd, unsigned int kind, unsigned int id,
 	return sum;
 }
 
+/* GET_MEM_TRAPS's entry for range @id; 0, -ENOENT or -errno. */
+static int listed(int fd, unsigned int id, struct vmxscope_mem_range_info *out)
+{
+	struct vmxscope_mem_range_info r[16];
+	struct vmxscope_mem_traps q = {
+		.capacity = ARRAY_SIZE(r), .ranges = (uintptr_t)r,
+	};
+	unsigned int i;
+
+	if (ioctl(fd, VMXSCOPE_GET_MEM_TRAPS, &q))
+		return -errno;
+	for (i = 0; i < q.nr && i < ARRAY_SIZE(r); i++)
+		if (r[i].id == id) {
+			*out = r[i];
+			return 0;
+		}
+	return -ENOENT;
+}
+
 FIXTURE(mem) {
 	int fd, ncpus;
 	uint32_t *page;
@@ -167,6 +186,7 @@ TEST_F(mem, each_watched_write_is_one_event_with_its_value)
 	unsigned long rip[N_WRITES + 8];
 	unsigned long long newv[N_WRITES + 8], r, w, near0, near1;
 	uintptr_t at[N_WRITES];
+	struct vmxscope_mem_range_info info = { 0 };
 	unsigned int id = 0;
 	int i, n, cpu = self->ncpus - 1;
 
@@ -176,6 +196,11 @@ TEST_F(mem, each_watched_write_is_one_event_with_its_value)
 			  VMXSCOPE_TRAP_WRITE, VMXSCOPE_MEM_PHYS, &id));
 	ASSERT_EQ(0, vmxscope_trap_count(self->fd, cpu, VMXSCOPE_KIND_MEM_NEAR,
 				       id, &near0, &w));
+	ASSERT_EQ(0, listed(self->fd, id, &info));
+	EXPECT_EQ(self->pa + 2048, info.phys);
+	EXPECT_EQ(16, info.len);
+	EXPECT_EQ(1, info.pages);
+	EXPECT_EQ(VMXSCOPE_TRAP_WRITE, info.flags);
 	for (i = 0; i < N_WRITES; i++) {
 		at[i] = store32(&self->page[512 + i % 4], 0xc0de0000 + i);
 		store32(&self->page[i % 2 ? 0 : 1000], i);	/* elsewhere */

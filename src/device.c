@@ -179,6 +179,8 @@ static long vmxscope_ioctl(struct file *file, unsigned int cmd,
 		return get_trap_stats(uarg);
 	case VMXSCOPE_GET_LATENCY:
 		return get_latency(uarg);
+	case VMXSCOPE_GET_MEM_TRAPS:
+		return vmxscope_mem_traps_ioctl(uarg);
 	case VMXSCOPE_GET_CONTROLS:
 		return get_controls(uarg);
 	case VMXSCOPE_GET_VMCS:

@@ -372,6 +372,59 @@ long vmxscope_traps_ioctl(struct vmxscope_owner *o, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/* Fills @out (up to @capacity) with every memory trap; returns how many. */
+static unsigned int mem_list(struct vmxscope_mem_range_info *out,
+			     unsigned int capacity)
+{
+	struct vmxscope_owner *o;
+	unsigned int n = 0;
+	struct trap *t;
+
+	list_for_each_entry(o, &owners, node) {
+		list_for_each_entry(t, &o->traps, node) {
+			if (t->kind != VMXSCOPE_KIND_MEM)
+				continue;
+			if (n < capacity)
+				out[n] = (struct vmxscope_mem_range_info){
+					.id = t->id, .space = t->space,
+					.flags = t->flags |
+						(o == &persistent ? VMXSCOPE_TRAP_PERSIST : 0),
+					.pages = t->nr_pieces, .addr = t->addr,
+					.len = t->len, .phys = t->pieces[0].first,
+				};
+			n++;
+		}
+	}
+	return n;
+}
+
+/* VMXSCOPE_GET_MEM_TRAPS (device.c checked the caller's capability). */
+long vmxscope_mem_traps_ioctl(void __user *arg)
+{
+	struct vmxscope_mem_range_info *buf;
+	struct vmxscope_mem_traps u;
+	unsigned int cap;
+	long ret = 0;
+
+	if (copy_from_user(&u, arg, sizeof(u)))
+		return -EFAULT;
+	if (u.nr || memchr_inv(u.reserved, 0, sizeof(u.reserved)))
+		return refuse(EINVAL, "reserved fields of get-mem-traps not zero");
+	cap = min_t(u32, u.capacity, VMXSCOPE_MAX_MEM_PAGES);
+	buf = kcalloc(max(cap, 1U), sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	mutex_lock(&traps_lock);
+	u.nr = mem_list(buf, cap);
+	mutex_unlock(&traps_lock);
+	if (copy_to_user(u64_to_user_ptr(u.ranges), buf,
+			 min(cap, u.nr) * sizeof(*buf)) ||
+	    copy_to_user(arg, &u, sizeof(u)))
+		ret = -EFAULT;
+	kfree(buf);
+	return ret;
+}
+
 void vmxscope_owner_init(struct vmxscope_owner *o)
 {
 	INIT_LIST_HEAD(&o->traps);

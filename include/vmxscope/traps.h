@@ -14,6 +14,7 @@ void vmxscope_owner_init(struct vmxscope_owner *o);
 void vmxscope_owner_release(struct vmxscope_owner *o);
 long vmxscope_traps_ioctl(struct vmxscope_owner *o, unsigned int cmd,
 			void __user *arg);
+long vmxscope_mem_traps_ioctl(void __user *arg);
 void vmxscope_traps_init(void);
 void vmxscope_traps_exit(void);
 

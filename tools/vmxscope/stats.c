@@ -245,7 +245,77 @@ static void print_text(const struct cpu_stats *st, int n, bool all)
 			       st[c].cpu, (unsigned long long)st[c].dropped);
 }
 
-static void print_json(const struct cpu_stats *st, int n)
+struct mem_list {
+	struct vmxscope_mem_range_info r[VMXSCOPE_MAX_MEM_PAGES];
+	uint32_t nr;
+};
+
+/* The memory traps in force (ids, requests, pages); 0 or an errno. */
+static int fetch_mem(int fd, struct mem_list *m)
+{
+	struct vmxscope_mem_traps q = {
+		.capacity = VMXSCOPE_MAX_MEM_PAGES, .ranges = (uintptr_t)m->r,
+	};
+
+	m->nr = 0;
+	if (ioctl(fd, VMXSCOPE_GET_MEM_TRAPS, &q))
+		return errno;
+	m->nr = q.nr < VMXSCOPE_MAX_MEM_PAGES ? q.nr : VMXSCOPE_MAX_MEM_PAGES;
+	return 0;
+}
+
+static void mem_flags(uint32_t f, char *buf)
+{
+	snprintf(buf, 8, "%s%s%s", f & VMXSCOPE_TRAP_READ ? "r" : "",
+		 f & VMXSCOPE_TRAP_WRITE ? "w" : "", f & VMXSCOPE_TRAP_EXEC ? "x" : "");
+}
+
+static void print_mem(const struct mem_list *m)
+{
+	char f[8], sym[160];
+	uint32_t i;
+
+	if (json) {
+		json_open("mem_traps", '[');
+		for (i = 0; i < m->nr; i++) {
+			const struct vmxscope_mem_range_info *r = &m->r[i];
+
+			json_open(NULL, '{');
+			json_u64("id", r->id);
+			json_str("space", r->space == VMXSCOPE_MEM_PHYS ? "phys" : "kvirt");
+			json_u64("addr", r->addr);
+			json_u64("len", r->len);
+			json_u64("phys", r->phys);
+			json_u64("pages", r->pages);
+			json_bool("read", r->flags & VMXSCOPE_TRAP_READ);
+			json_bool("write", r->flags & VMXSCOPE_TRAP_WRITE);
+			json_bool("exec", r->flags & VMXSCOPE_TRAP_EXEC);
+			json_bool("persist", r->flags & VMXSCOPE_TRAP_PERSIST);
+			json_str("symbol", ksym_describe(r->addr, sym, sizeof(sym)) ?
+				 sym : NULL);
+			json_close('}');
+		}
+		json_close(']');
+		return;
+	}
+	if (!m->nr)
+		return;
+	printf("\n%-6s %-5s %-18s %10s %18s %5s %-4s %s\n", "mem id", "space",
+	       "address", "bytes", "guest-physical", "pages", "rwx", "symbol");
+	for (i = 0; i < m->nr; i++) {
+		const struct vmxscope_mem_range_info *r = &m->r[i];
+
+		mem_flags(r->flags, f);
+		printf("%-6u %-5s %#18llx %10llu %#18llx %5u %-4s %s%s\n", r->id,
+		       r->space == VMXSCOPE_MEM_PHYS ? "phys" : "kvirt",
+		       (unsigned long long)r->addr, (unsigned long long)r->len,
+		       (unsigned long long)r->phys, r->pages, f,
+		       ksym_describe(r->addr, sym, sizeof(sym)) ? sym : "-",
+		       r->flags & VMXSCOPE_TRAP_PERSIST ? "" : " (a program's)");
+	}
+}
+
+static void print_json(const struct cpu_stats *st, int n, const struct mem_list *m)
 {
 	unsigned int r;
 	uint32_t i;
@@ -288,6 +358,7 @@ static void print_json(const struct cpu_stats *st, int n)
 		json_close('}');
 	}
 	json_close(']');
+	print_mem(m);
 	json_close('}');
 }
 
@@ -408,6 +479,7 @@ int cmd_stats(int argc, char **argv)
 		{ }
 	};
 	struct cpu_stats *st = NULL;
+	struct mem_list *mem;
 	bool one = false, all = false, latency = false;
 	int fd, c, n, ret = EXIT_SUCCESS;
 	int *cpus = NULL;
@@ -462,10 +534,19 @@ int cmd_stats(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (json)
-		print_json(st, n);
-	else
+	mem = calloc(1, sizeof(*mem));
+	if (!mem) {
+		ret = fail("stats", ENOMEM, NULL);
+		goto out;
+	}
+	fetch_mem(fd, mem);	/* an older module has no such ioctl */
+	if (json) {
+		print_json(st, n, mem);
+	} else {
 		print_text(st, n, all);
+		print_mem(mem);
+	}
+	free(mem);
 out:
 	close(fd);
 	for (c = 0; st && c < n; c++)

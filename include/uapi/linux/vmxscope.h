@@ -161,6 +161,28 @@ struct vmxscope_mem_trap {
 	__u64 reserved[4];
 };
 
+/*
+ * The memory traps in force, one entry per range id (any owner): up to
+ * @capacity entries are written at @ranges (a user pointer to struct
+ * vmxscope_mem_range_info[]); @nr says how many there are.
+ */
+struct vmxscope_mem_range_info {
+	__u32 id;
+	__u32 flags;		/* READ, WRITE, EXEC; PERSIST: the module's */
+	__u32 space;		/* VMXSCOPE_MEM_* of the request */
+	__u32 pages;		/* 4 KiB pages it watches */
+	__u64 addr;		/* as requested */
+	__u64 len;
+	__u64 phys;		/* guest-physical address of its first byte */
+};
+
+struct vmxscope_mem_traps {
+	__u32 capacity;		/* in: entries at @ranges */
+	__u32 nr;		/* out */
+	__u64 ranges;		/* in: user pointer */
+	__u64 reserved[4];
+};
+
 /* Removes the caller's traps; with PERSIST, the module's too. */
 struct vmxscope_clear_traps {
 	__u32 flags;		/* PERSIST */
@@ -295,6 +317,7 @@ struct vmxscope_latency {
 #define VMXSCOPE_GET_EXIT_STATS	_IOWR(VMXSCOPE_IOC_MAGIC, 0x20, struct vmxscope_exit_stats)
 #define VMXSCOPE_GET_TRAP_STATS	_IOWR(VMXSCOPE_IOC_MAGIC, 0x21, struct vmxscope_trap_stats)
 #define VMXSCOPE_GET_LATENCY	_IOWR(VMXSCOPE_IOC_MAGIC, 0x22, struct vmxscope_latency)
+#define VMXSCOPE_GET_MEM_TRAPS	_IOWR(VMXSCOPE_IOC_MAGIC, 0x23, struct vmxscope_mem_traps)
 #define VMXSCOPE_GET_CONTROLS	_IOR(VMXSCOPE_IOC_MAGIC, 0x30, struct vmxscope_controls)
 #define VMXSCOPE_GET_VMCS		_IOWR(VMXSCOPE_IOC_MAGIC, 0x31, struct vmxscope_vmcs_dump)
 
