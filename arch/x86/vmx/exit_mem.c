@@ -207,12 +207,12 @@ __root enum vmxscope_exit_action vmxscope_handle_ept_violation(struct vmxscope_c
 	if (idt & VECTORING_INFO_VALID_MASK) {
 		vmxscope_reinject(idt, vmcs_read32(IDT_VECTORING_ERROR_CODE));
 		s->by_timer = !vmxscope_cfg.mem_mtf && vmxscope_cfg.mem_timer;
-	}
-	else if (qual & EPT_QUAL_NMI_UNBLOCK)
+	} else if (qual & EPT_QUAL_NMI_UNBLOCK) {
 		/* It hit an IRET that unblocked NMIs (SDM 28.2.3). */
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) |
 			     GUEST_INTR_STATE_NMI);
+	}
 	step_controls(vc, true);
 	return VMXSCOPE_RESUME;
 }
