@@ -101,22 +101,6 @@ static int listed(int fd, unsigned int id, struct vmxscope_mem_range_info *out)
 	return -ENOENT;
 }
 
-/* EPT pages (both views), /sys/kernel/debug/vmxscope/status; -1 if unknown. */
-static long ept_pages(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/vmxscope/status", "r");
-	char key[64];
-	long v, n = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, "ept_pages"))
-			n = v;
-	fclose(f);
-	return n;
-}
-
 FIXTURE(mem) {
 	int fd, ncpus;
 	uint32_t *page;
@@ -445,7 +429,7 @@ TEST_F(mem, close_releases_and_unload_restores)
 	unsigned long long r, w0, w1;
 	unsigned int id = 0, pid;
 	int fd2, cpu = 0;
-	long pages0 = ept_pages(), pages1;
+	long pages0 = vmxscope_ept_pages(), pages1;
 
 	ASSERT_EQ(0, vmxscope_pin(cpu));
 	ASSERT_LT(0, pages0);
@@ -458,11 +442,11 @@ TEST_F(mem, close_releases_and_unload_restores)
 				       &r, &w0));
 	EXPECT_EQ(1, w0);
 	/* The page's leaf split the watched view: more tables than before. */
-	pages1 = ept_pages();
+	pages1 = vmxscope_ept_pages();
 	EXPECT_LT(pages0, pages1);
 	close(fd2);
 	/* Released: the tables merged back into the large leaves. */
-	EXPECT_EQ(pages0, ept_pages());
+	EXPECT_EQ(pages0, vmxscope_ept_pages());
 	self->page[2] = 2;
 	ASSERT_EQ(0, vmxscope_trap_count(self->fd, cpu, VMXSCOPE_KIND_MEM, id,
 				       &r, &w1));

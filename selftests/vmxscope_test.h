@@ -312,4 +312,20 @@ static inline int vmxscope_trace_lines(const char *const *needles)
 	return n;
 }
 
+/* EPT pages (both views), /sys/kernel/debug/vmxscope/status; -1 if unknown. */
+static inline long vmxscope_ept_pages(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/vmxscope/status", "r");
+	char key[64];
+	long v, n = -1;
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", key, &v) == 2)
+		if (!strcmp(key, "ept_pages"))
+			n = v;
+	fclose(f);
+	return n;
+}
+
 #endif /* VMXSCOPE_TEST_H */

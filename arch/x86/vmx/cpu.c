@@ -76,13 +76,22 @@ static noinline int vmxscope_launch(void)
 	return ret;
 }
 
-/* Drop what the TLBs may hold for this VPID and the EPT (SDM 29.4.3). */
-static __root void flush_guest_tlb(struct vmxscope_cpu *vc)
+/*
+ * Drop what this CPU's TLBs hold of the watched EPT view (SDM 29.4.3.1);
+ * the open view never changes.
+ */
+__root void vmxscope_flush_ept(void)
 {
 	if (vmxscope_cfg.invept_single)
 		vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmxscope_cfg.eptp);
 	else
 		vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+}
+
+/* Drop what the TLBs may hold for this VPID and the EPT (SDM 29.4.3). */
+static __root void flush_guest_tlb(struct vmxscope_cpu *vc)
+{
+	vmxscope_flush_ept();
 	if (vmxscope_cfg.invvpid_single)
 		vmx_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, vc->vpid, 0);
 	else

@@ -118,10 +118,7 @@ __root void vmxscope_trap_apply(struct vmxscope_cpu *vc)
 	if (vc->mem != want.mem || vc->nr_mem != want.nr_mem) {
 		vc->mem = want.mem;
 		vc->nr_mem = want.nr_mem;
-		if (vmxscope_cfg.invept_single)
-			vmx_invept(VMX_EPT_EXTENT_CONTEXT, vmxscope_cfg.eptp);
-		else
-			vmx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+		vmxscope_flush_ept();
 	}
 }
 

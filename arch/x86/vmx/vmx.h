@@ -194,6 +194,7 @@ void vmxscope_vmcs_check_failed(struct vmxscope_cpu *vc, unsigned int hw_class);
 
 /* cpu.c */
 int vmxscope_cpu_enter(struct vmxscope_cpu *vc);
+void vmxscope_flush_ept(void);
 void vmxscope_cpu_give_back(struct vmxscope_cpu *vc);
 enum vmxscope_exit_action vmxscope_give_back(struct vmxscope_cpu *vc,
 					   struct vmxscope_regs *regs,

@@ -35,7 +35,6 @@ struct result *measure(const char *name, void (*fn)(void *), void *arg,
 void tap(bool ok, const char *what, const char *why);
 
 int bench_load(void);
-long ept_pages(void);
 int bench_kvm(void);
 int bench_mem(void);
 

@@ -38,22 +38,6 @@ static long free_pages_all(void)
 	return n;
 }
 
-/* The EPT's pages (both views), from debugfs vmxscope/status; -1 if unknown. */
-long ept_pages(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/vmxscope/status", "r");
-	char key[64];
-	long v, n = -1;
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &v) == 2)
-		if (!strcmp(key, "ept_pages"))
-			n = v;
-	fclose(f);
-	return n;
-}
-
 /* Pages of @mod's core (text and data), from sysfs; -1 if unknown. */
 static long module_pages(const char *mod)
 {
@@ -114,7 +98,7 @@ int bench_load(void)
 			break;
 		usleep(100000);
 		free_delta[i] = f0 - free_pages_all();
-		ept = ept_pages();
+		ept = vmxscope_ept_pages();
 		core = module_pages("vmxscope");
 		w0 = now_us();
 		t0 = tsc();

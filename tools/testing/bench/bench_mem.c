@@ -68,13 +68,13 @@ int bench_mem(void)
 		return -1;
 	}
 	measure("store.unwatched", op_store, &other, iters);
-	p0 = ept_pages();
+	p0 = vmxscope_ept_pages();
 	if (ioctl(fd, VMXSCOPE_TRAP_MEM, &t)) {
 		tap(false, "memory traps", strerror(errno));
 		close(fd);
 		return -1;
 	}
-	p1 = ept_pages();
+	p1 = vmxscope_ept_pages();
 	e0 = exits(fd, VMXSCOPE_EXIT_EPT_VIOLATION);
 	measure("store.watched", op_store, &watched, iters / 4);
 	e1 = exits(fd, VMXSCOPE_EXIT_EPT_VIOLATION);
